@@ -1,0 +1,1 @@
+"""Callback receiver: records, checks and shows every event."""

@@ -1,0 +1,1 @@
+"""Stateful local stand-ins for the providers application APIs."""
