@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cpaas.callbacks contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module plumbing shared by every module: common options, dependency checks and
+turning errors into one clear failure."""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
+    ModuleInputError,
+    describe_applications,
+    ensure_application,
+)
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    ProviderError,
+)
+
+# Options every API-backed module has; documented by the cpaas.callbacks.common doc fragment.
+COMMON_ARGUMENT_SPEC = {
+    "timeout": {"type": "float", "default": 30},
+    "max_retries": {"type": "int", "default": 3},
+    "validate_certs": {"type": "bool", "default": True},
+}
+
+
+def api_url_option(env_var, default):
+    return {"type": "str", "default": default, "fallback": (env_fallback, [env_var])}
+
+
+def client_options(params):
+    """The HttpClient keyword arguments that come from the common options."""
+    return {
+        "timeout": params["timeout"],
+        "max_retries": params["max_retries"],
+        "validate_certs": params["validate_certs"],
+    }
+
+
+def build_module(argument_spec, **kwargs):
+    spec = dict(COMMON_ARGUMENT_SPEC)
+    spec.update(argument_spec)
+    kwargs.setdefault("supports_check_mode", True)
+    module = AnsibleModule(argument_spec=spec, **kwargs)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception="".join(traceback.format_exception_only(REQUESTS_IMPORT_ERROR)))
+    if module.params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be a number of seconds greater than 0, got %s" % module.params["timeout"])
+    if not 0 <= module.params["max_retries"] <= 10:
+        module.fail_json(msg="max_retries must be between 0 and 10, got %s" % module.params["max_retries"])
+    return module
+
+
+def run(module, adapter_class, flow):
+    """Run ``flow`` (ensure_application or describe_applications) and exit the module."""
+    try:
+        adapter = adapter_class(module)
+        result = flow(adapter)
+    except ModuleInputError as error:
+        module.fail_json(msg=str(error))
+    except ProviderError as error:
+        module.fail_json(msg=str(error), status=error.status, error_code=error.code, details=error.details)
+    module.exit_json(**result)
+
+
+def run_application_module(adapter_class, argument_spec, **kwargs):
+    run(build_module(argument_spec, **kwargs), adapter_class, ensure_application)
+
+
+def run_info_module(adapter_class, argument_spec, **kwargs):
+    run(build_module(argument_spec, **kwargs), adapter_class, describe_applications)

@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cpaas.callbacks contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Twilio Applications (API 2010-04-01): client and translation.
+
+Wire format: form-encoded writes with PascalCase keys and booleans as
+``true``/``false``; JSON answers with snake_case keys, which are also the module's
+option names, so the canonical form is the answer itself. Updates are partial
+(only changed fields are sent).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient
+from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
+from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_text, check_url
+
+API_URL = "https://api.twilio.com"
+API_VERSIONS = ("2010-04-01", "2008-08-01")
+# Twilio accepts HEAD, PATCH, PUT and DELETE in its schema, but calls webhooks with GET or POST only.
+METHODS = ("GET", "POST")
+FRIENDLY_NAME_MAX = 64
+PAGE_SIZE = 1000
+
+# option -> form key; order follows the API reference.
+URL_FIELDS = {
+    "voice_url": "VoiceUrl",
+    "voice_fallback_url": "VoiceFallbackUrl",
+    "status_callback": "StatusCallback",
+    "sms_url": "SmsUrl",
+    "sms_fallback_url": "SmsFallbackUrl",
+    "sms_status_callback": "SmsStatusCallback",
+    "message_status_callback": "MessageStatusCallback",
+}
+METHOD_FIELDS = {
+    "voice_method": "VoiceMethod",
+    "voice_fallback_method": "VoiceFallbackMethod",
+    "status_callback_method": "StatusCallbackMethod",
+    "sms_method": "SmsMethod",
+    "sms_fallback_method": "SmsFallbackMethod",
+}
+BOOL_FIELDS = {
+    "voice_caller_id_lookup": "VoiceCallerIdLookup",
+    "public_application_connect_enabled": "PublicApplicationConnectEnabled",
+}
+FORM_KEYS = dict(
+    [("friendly_name", "FriendlyName"), ("api_version", "ApiVersion")]
+    + list(URL_FIELDS.items()) + list(METHOD_FIELDS.items()) + list(BOOL_FIELDS.items())
+)
+
+AUTH_ARGUMENT_SPEC = {
+    "account_sid": {"type": "str", "required": True, "fallback": (env_fallback, ["TWILIO_ACCOUNT_SID"])},
+    "auth_token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["TWILIO_AUTH_TOKEN"])},
+    "api_key": {"type": "str", "no_log": False, "fallback": (env_fallback, ["TWILIO_API_KEY"])},
+    "api_secret": {"type": "str", "no_log": True, "fallback": (env_fallback, ["TWILIO_API_SECRET"])},
+    "api_url": api_url_option("TWILIO_API_URL", API_URL),
+}
+AUTH_KWARGS = {
+    "required_one_of": [("auth_token", "api_secret")],
+    "required_together": [("api_key", "api_secret")],
+}
+
+APPLICATION_ARGUMENT_SPEC = dict(AUTH_ARGUMENT_SPEC)
+APPLICATION_ARGUMENT_SPEC.update({
+    "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+    "sid": {"type": "str"},
+    "friendly_name": {"type": "str"},
+    "api_version": {"type": "str", "choices": list(API_VERSIONS)},
+})
+APPLICATION_ARGUMENT_SPEC.update({option: {"type": "str"} for option in URL_FIELDS})
+APPLICATION_ARGUMENT_SPEC.update({option: {"type": "str", "choices": list(METHODS)} for option in METHOD_FIELDS})
+APPLICATION_ARGUMENT_SPEC.update({option: {"type": "bool"} for option in BOOL_FIELDS})
+
+INFO_ARGUMENT_SPEC = dict(AUTH_ARGUMENT_SPEC)
+INFO_ARGUMENT_SPEC.update({"sid": {"type": "str"}, "friendly_name": {"type": "str"}})
+
+
+def parse_error(response):
+    """Twilio's error body: {"code": 20404, "message": "...", "more_info": "...", "status": 404}."""
+    body = response.json()
+    if isinstance(body, dict):
+        return body.get("code"), body.get("message") or body.get("detail") or body.get("title")
+    return None, None
+
+
+def to_form(fields):
+    form = {}
+    for option, value in fields.items():
+        if option in BOOL_FIELDS:
+            value = "true" if value else "false"
+        form[FORM_KEYS[option]] = value
+    return form
+
+
+class TwilioApplicationAdapter(ApplicationAdapter):
+    provider = "Twilio"
+    id_option = "sid"
+    name_option = "friendly_name"
+    id_key = "sid"
+    name_key = "friendly_name"
+    # Twilio fills these in when they are not given: not drift when the user asks for them.
+    defaults = dict([(option, "POST") for option in METHOD_FIELDS]
+                    + [(option, False) for option in BOOL_FIELDS])
+
+    def make_client(self):
+        params = self.params
+        user = params.get("api_key") or params["account_sid"]
+        password = params.get("api_secret") if params.get("api_key") else params.get("auth_token")
+        return HttpClient(
+            "Twilio", params["api_url"], auth=(user, password),
+            headers={"Accept": "application/json", "Accept-Charset": "utf-8"},
+            error_parser=parse_error, **client_options(params))
+
+    @property
+    def collection_path(self):
+        return "2010-04-01/Accounts/%s/Applications.json" % quote(self.params["account_sid"], safe="")
+
+    def item_path(self, sid):
+        return "2010-04-01/Accounts/%s/Applications/%s.json" % (quote(self.params["account_sid"], safe=""), quote(sid, safe=""))
+
+    def get(self, app_id):
+        response = self.client.request("GET", self.item_path(app_id), expected=(200, 404))
+        return response.json() if response.status_code == 200 else None
+
+    def list(self, name=None):
+        query = {"PageSize": PAGE_SIZE}
+        if name:
+            query["FriendlyName"] = name
+        response = self.client.request("GET", self.collection_path, params=query)
+        applications = []
+        while True:
+            page = response.json()
+            applications.extend(page.get("applications") or [])
+            next_page = page.get("next_page_uri")
+            if not next_page:
+                return applications
+            response = self.client.request("GET", next_page)
+
+    def create(self, desired):
+        response = self.client.request("POST", self.collection_path, data=to_form(desired), expected=(200, 201), idempotent=False)
+        return response.json()
+
+    def update(self, current, desired, changes):
+        fields = {path: desired[path] for path in changes}
+        # Setting fields to given values is safe to repeat, so the update may be retried.
+        response = self.client.request("POST", self.item_path(current["sid"]), data=to_form(fields), idempotent=True)
+        return response.json()
+
+    def delete(self, current):
+        # A 404 means someone else deleted it meanwhile: the goal is reached. DELETE drops Accept as the SDK does.
+        self.client.request("DELETE", self.item_path(current["sid"]), expected=(204, 404), headers={"Accept": "*/*"})
+
+    def desired_state(self):
+        return {option: self.params[option] for option in FORM_KEYS if self.params.get(option) is not None}
+
+    def check_input(self):
+        problems = [check_text("friendly_name", self.params.get("friendly_name"), FRIENDLY_NAME_MAX)]
+        problems += [check_url(option, self.params.get(option)) for option in URL_FIELDS]
+        sid = self.params.get("sid")
+        if sid is not None and not (len(sid) == 34 and sid.startswith("AP")):
+            problems.append("sid must be an Application SID: AP followed by 32 hexadecimal characters, got %r" % sid)
+        return [problem for problem in problems if problem]

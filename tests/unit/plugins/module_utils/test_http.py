@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The retry rules of the shared HTTP layer, with a scripted transport."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient, ProviderError, parse_retry_after
+
+
+class Scripted:
+    """Stands in for requests.Session.request: answers from a script, records calls."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = []
+
+    def __call__(self, method, url, **kwargs):
+        self.calls.append((method, url))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, headers, body = answer
+        response = requests.Response()
+        response.status_code = status
+        response.headers.update(headers)
+        response._content = body.encode()
+        return response
+
+
+def client(script, **kwargs):
+    waits = []
+    http = HttpClient("Demo", "https://api.example.com/base", auth=("user", "pw"), sleep=waits.append, **kwargs)
+    http.session.request = script
+    return http, waits
+
+
+def test_429_is_retried_for_a_create_honouring_retry_after():
+    script = Scripted((429, {"Retry-After": "3"}, "{}"), (201, {}, "{}"))
+    http, waits = client(script)
+
+    response = http.request("POST", "apps", expected=(201,), idempotent=False)
+
+    assert response.status_code == 201
+    assert waits == [3.0]
+    assert len(script.calls) == 2
+
+
+def test_5xx_is_retried_with_backoff_for_idempotent_requests():
+    script = Scripted((503, {}, ""), (502, {}, ""), (200, {}, "{}"))
+    http, waits = client(script, backoff_base=0.5)
+
+    assert http.request("GET", "apps").status_code == 200
+    assert waits == [0.5, 1.0]
+
+
+def test_5xx_on_a_create_is_not_retried_and_marked_outcome_unknown():
+    script = Scripted((500, {}, '{"message": "boom"}'))
+    http, waits = client(script, error_parser=lambda r: (None, r.json()["message"]))
+
+    with pytest.raises(ProviderError) as caught:
+        http.request("POST", "apps", expected=(201,), idempotent=False)
+
+    assert caught.value.outcome_unknown is True
+    assert caught.value.status == 500
+    assert len(script.calls) == 1 and waits == []
+    assert "POST /base/apps answered HTTP 500: boom" in str(caught.value)
+
+
+def test_lost_connection_on_a_create_is_outcome_unknown_and_not_retried():
+    script = Scripted(requests.exceptions.ConnectionError("reset"))
+    http, _waits = client(script)
+
+    with pytest.raises(ProviderError) as caught:
+        http.request("POST", "apps", idempotent=False)
+
+    assert caught.value.outcome_unknown is True and caught.value.status is None
+    assert len(script.calls) == 1
+
+
+def test_connect_timeout_is_retried_even_for_a_create():
+    script = Scripted(requests.exceptions.ConnectTimeout("slow"), (201, {}, "{}"))
+    http, _waits = client(script)
+
+    assert http.request("POST", "apps", expected=(201,), idempotent=False).status_code == 201
+
+
+def test_read_timeout_on_an_update_is_retried():
+    script = Scripted(requests.exceptions.ReadTimeout("late"), (200, {}, "{}"))
+    http, _waits = client(script)
+
+    assert http.request("PUT", "apps/1").status_code == 200
+
+
+def test_retries_stop_after_max_retries_with_the_providers_words():
+    script = Scripted(*[(429, {"Retry-After": "1"}, '{"code": 20429, "message": "Too Many Requests"}')] * 3)
+    http, waits = client(script, max_retries=2, error_parser=lambda r: (r.json()["code"], r.json()["message"]))
+
+    with pytest.raises(ProviderError) as caught:
+        http.request("GET", "apps")
+
+    assert len(script.calls) == 3 and waits == [1.0, 1.0]
+    assert caught.value.code == 20429
+    assert str(caught.value) == "Demo API: GET /base/apps answered HTTP 429 (error code 20429): Too Many Requests"
+
+
+def test_retry_after_is_capped():
+    script = Scripted((429, {"Retry-After": "86400"}, ""), (200, {}, ""))
+    http, waits = client(script)
+
+    http.request("GET", "apps")
+
+    assert waits == [60.0]
+
+
+def test_malformed_error_body_still_gives_an_error():
+    script = Scripted((400, {}, "<html>not json"))
+    http, _waits = client(script, error_parser=lambda r: (None, r.json()["message"]))
+
+    with pytest.raises(ProviderError) as caught:
+        http.request("GET", "apps")
+
+    assert caught.value.status == 400 and "not json" in str(caught.value)
+
+
+def test_reads_and_writes_are_counted():
+    script = Scripted((200, {}, ""), (200, {}, ""))
+    http, _waits = client(script)
+    http.request("GET", "a")
+    http.request("POST", "b", idempotent=True)
+    assert (http.reads, http.writes) == (1, 1)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("5", 5.0),
+    ("0", 0.0),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 10.0),
+    ("soon", None),
+    (None, None),
+])
+def test_parse_retry_after(value, expected):
+    now = 1445412470.0  # ten seconds before the date above
+    assert parse_retry_after(value, now=now) == expected

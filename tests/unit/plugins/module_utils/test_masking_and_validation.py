@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password
+from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://u:p@h.example.com/x?y=1", "https://u:********@h.example.com/x?y=1"),
+    ("https://u:p%40ss@h.example.com:8443/x", "https://u:********@h.example.com:8443/x"),
+    ("https://u@h.example.com/x", "https://u@h.example.com/x"),
+    ("https://h.example.com/x", "https://h.example.com/x"),
+    ("", ""),
+    (None, None),
+])
+def test_mask_url_password(url, expected):
+    assert mask_url_password(url) == expected
+
+
+def test_mask_secrets_masks_keys_and_urls_deeply_and_copies():
+    value = {"password": "pw", "creds": {"user_id": "u", "password": "pw2"}, "urls": ["https://a:b@h.example.com/"], "empty": {"password": None}}
+    masked = mask_secrets(value, ("password",))
+    assert masked == {"password": "********", "creds": {"user_id": "u", "password": "********"},
+                      "urls": ["https://a:********@h.example.com/"], "empty": {"password": None}}
+    assert value["creds"]["password"] == "pw2"
+
+
+@pytest.mark.parametrize("value, error", [
+    ("https://hooks.example.com/a", None),
+    ("http://127.0.0.1:8080/a?b=c", None),
+    ("", None),
+    (None, None),
+    ("hooks.example.com/a", "must be an absolute http:// or https:// URL"),
+    ("javascript:alert(1)", "must be an absolute"),
+    ("https://", "must be an absolute"),
+    ("https://h.example.com/a b", "without spaces or control characters"),
+    ("https://h.example.com:99999/", "is not a valid URL"),
+])
+def test_check_url(value, error):
+    message = check_url("voice_url", value)
+    if error is None:
+        assert message is None
+    else:
+        assert message.startswith("voice_url ") and error in message
+
+
+def test_check_url_never_shows_a_password():
+    message = check_url("voice_url", "ftp://u:topsecret@h.example.com/")
+    assert "topsecret" not in message
+
+
+def test_check_text_and_range():
+    assert check_text("name", "ok") is None
+    assert "must not be empty" in check_text("name", "   ")
+    assert "at most 3" in check_text("name", "abcd", 3)
+    assert check_range("t", 500, 300, 1000) is None
+    assert check_range("t", 200, 300, 1000) == "t must be between 300 and 1000 (got 200)"
