@@ -1,0 +1,7 @@
+"""``python -m cpaas_sandbox``: the same as the ``cpaas-sandbox`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,14 @@
+"""The providers the sandbox serves: one module per provider, each defining ``PROVIDER``.
+
+To add a provider, write ``providers/<name>.py`` (see ``twilio.py`` and
+``cpaas_sandbox.provider.Provider``) and add its ``PROVIDER`` to this list.
+"""
+
+from __future__ import annotations
+
+from ..provider import Provider
+from . import twilio
+
+PROVIDERS: list[Provider] = [
+    twilio.PROVIDER,
+]
