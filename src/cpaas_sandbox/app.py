@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import Flask, jsonify, request
 
@@ -10,17 +10,22 @@ from . import middleware
 from .context import EXTENSION, Sandbox
 from .control import blueprint as control_blueprint
 from .credentials import load_credentials
+from .provider import Provider
 from .providers import PROVIDERS
 
 MAX_BODY = 1024 * 1024
 
 
-def create_app(credentials: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+def create_app(
+    credentials: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    providers: Iterable[Provider] | None = None,
+) -> Flask:
     """A new sandbox with empty state.
 
     ``credentials`` overrides single variables of the credentials table (tests);
     everything else comes from ``environ`` (default ``os.environ``) or the documented
-    defaults, read once here.
+    defaults, read once here. ``providers`` defaults to ``providers.PROVIDERS``.
     """
     app = Flask("cpaas_sandbox", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
@@ -30,7 +35,7 @@ def create_app(credentials: Mapping[str, str] | None = None, environ: Mapping[st
 
     middleware.install(app)
     app.register_blueprint(control_blueprint)
-    for provider in PROVIDERS:
+    for provider in PROVIDERS if providers is None else providers:
         if provider.name in sandbox.providers:
             raise ValueError(f"provider {provider.name!r} is listed twice")
         sandbox.providers[provider.name] = provider
