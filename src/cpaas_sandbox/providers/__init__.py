@@ -7,8 +7,9 @@ To add a provider, write ``providers/<name>.py`` (see ``twilio.py`` and
 from __future__ import annotations
 
 from ..provider import Provider
-from . import twilio
+from . import twilio, vobiz
 
 PROVIDERS: list[Provider] = [
     twilio.PROVIDER,
+    vobiz.PROVIDER,
 ]
