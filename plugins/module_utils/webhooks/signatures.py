@@ -1,0 +1,409 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cpaas.callbacks contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Provider webhook signatures: sign and verify, standard library only.
+
+One implementation shared by the callback receiver (which verifies), the provider
+sandbox (which signs the events it fires) and the ``callback_check`` module.
+
+Twilio (``X-Twilio-Signature``)
+    ``twilio_signature(auth_token, url, params)`` signs; ``twilio_validate(auth_token,
+    url, params_or_body, signature)`` verifies the way the Twilio SDK's
+    ``RequestValidator.validate`` does: form parameters are sorted and appended to
+    the URL; a JSON body is covered by ``bodySHA256`` in the URL's query; the URL is
+    tried without its port and with the scheme's default port added.
+    ``algorithm="sha256"`` selects the HMAC-SHA256 variant that Twilio announces with
+    ``X-Twilio-Webhooks-Signature-Settings: ...,algorithm=HMAC_SHA256``.
+
+Vonage (signed webhooks)
+    A JWT (HS256) in ``Authorization: Bearer``, with a ``payload_hash`` claim holding
+    the hex SHA-256 of the raw body. ``vonage_jwt_sign(secret, claims)`` and
+    ``vonage_verify(secret, authorization, body)``.
+
+Vobiz (``X-Vobiz-Signature-V2`` / ``-V3``)
+    As Vobiz's docs define them: V2 = base64(HMAC-SHA256(token, baseURL + nonce)),
+    V3 = base64(HMAC-SHA256(token, baseURL + "." + nonce)), where baseURL is the
+    callback URL without its query. ``vobiz_v2_signature``, ``vobiz_v3_signature``,
+    ``vobiz_validate``.
+
+Every ``*_validate`` / ``*_verify`` function returns a :class:`Verdict`, which is true
+when the signature holds and says why when it does not.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+TWILIO_SIGNATURE_HEADER = "X-Twilio-Signature"
+TWILIO_SIGNATURE_SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings"
+VOBIZ_V2_HEADER = "X-Vobiz-Signature-V2"
+VOBIZ_V2_NONCE_HEADER = "X-Vobiz-Signature-V2-Nonce"
+VOBIZ_V3_HEADER = "X-Vobiz-Signature-V3"
+VOBIZ_V3_NONCE_HEADER = "X-Vobiz-Signature-V3-Nonce"
+
+
+class Verdict(object):
+    """The outcome of a signature check.
+
+    ``ok`` is true when the signature holds; ``reason`` is a short machine-friendly
+    word (``valid``, ``missing``, ``invalid``, ``body_mismatch``, ``expired``,
+    ``malformed``...); ``detail`` a sentence for people; ``claims`` the verified
+    (or, when invalid, the unverified) JWT claims for Vonage.
+    """
+
+    __slots__ = ("ok", "reason", "detail", "claims")
+
+    def __init__(self, ok, reason, detail="", claims=None):
+        self.ok = bool(ok)
+        self.reason = reason
+        self.detail = detail
+        self.claims = claims
+
+    def __bool__(self):
+        return self.ok
+
+    __nonzero__ = __bool__
+
+    def as_dict(self):
+        result = {"ok": self.ok, "reason": self.reason, "detail": self.detail}
+        if self.claims is not None:
+            result["claims"] = self.claims
+        return result
+
+    def __repr__(self):
+        return "Verdict(ok=%r, reason=%r, detail=%r)" % (self.ok, self.reason, self.detail)
+
+
+def _to_bytes(value):
+    if isinstance(value, bytes):
+        return value
+    return str(value).encode("utf-8")
+
+
+def _compare(a, b):
+    """Constant-time comparison of two strings or byte strings."""
+    if a is None or b is None:
+        return False
+    return hmac.compare_digest(_to_bytes(a), _to_bytes(b))
+
+
+def sha256_hex(body):
+    """Hex SHA-256 of a body (bytes, or text encoded as UTF-8)."""
+    return hashlib.sha256(_to_bytes(body if body is not None else b"")).hexdigest()
+
+
+# ---------------------------------------------------------------- Twilio
+
+
+def _param_items(params):
+    """(name, [values]) for dicts, MultiDicts (``getlist``/``getall``) and lists of pairs."""
+    if not params:
+        return {}
+    grouped = {}
+    if isinstance(params, (list, tuple)):
+        for name, value in params:
+            grouped.setdefault(name, []).append(value)
+        return grouped
+    for name in params:
+        if hasattr(params, "getlist"):
+            values = params.getlist(name)
+        elif hasattr(params, "getall"):
+            values = params.getall(name)
+        else:
+            values = params[name]
+            if not isinstance(values, (list, tuple)):
+                values = [values]
+        grouped[name] = list(values)
+    return grouped
+
+
+def twilio_signed_string(url, params=None):
+    """The string Twilio signs: the URL, then ``name + value`` of every parameter.
+
+    Names are sorted; the values of a repeated name are de-duplicated and sorted, as
+    the Twilio SDK does.
+    """
+    s = url
+    grouped = _param_items(params)
+    for name in sorted(set(grouped)):
+        for value in sorted(set(grouped[name])):
+            s += "%s%s" % (name, value)
+    return s
+
+
+def twilio_signature(auth_token, url, params=None, algorithm="sha1"):
+    """The ``X-Twilio-Signature`` value for a request to ``url`` with form ``params``.
+
+    For a JSON body, sign the URL that carries ``bodySHA256`` (see
+    :func:`twilio_url_with_body_hash`) with ``params=None``. ``algorithm`` is
+    ``sha1`` (the default, keyed with the Auth Token) or ``sha256``.
+    """
+    digest = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}[algorithm.lower()]
+    mac = hmac.new(_to_bytes(auth_token), twilio_signed_string(url, params).encode("utf-8"), digest)
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
+def twilio_url_with_body_hash(url, body):
+    """``url`` with ``bodySHA256=<hex sha256 of body>`` added to its query."""
+    parts = urlsplit(url)
+    query = parts.query + ("&" if parts.query else "") + "bodySHA256=" + sha256_hex(body)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def _twilio_url_without_port(url):
+    parts = urlsplit(url)
+    if not parts.port:
+        return url
+    netloc = parts.netloc.rsplit(":", 1)[0]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _twilio_url_with_port(url):
+    parts = urlsplit(url)
+    if parts.port:
+        return url
+    port = 443 if parts.scheme == "https" else 80
+    netloc = "%s:%d" % (parts.netloc, port)
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def twilio_algorithm_from_settings(header_value):
+    """``sha1`` or ``sha256`` from an ``X-Twilio-Webhooks-Signature-Settings`` value."""
+    if not header_value:
+        return "sha1"
+    for part in header_value.split(","):
+        key, _sep, value = part.strip().partition("=")
+        if key.strip().lower() == "algorithm" and value.strip().upper() == "HMAC_SHA256":
+            return "sha256"
+    return "sha1"
+
+
+def twilio_validate(auth_token, url, params_or_body, signature, algorithm="sha1"):
+    """Check an ``X-Twilio-Signature`` the way the Twilio SDK's validator does.
+
+    ``params_or_body`` is the form parameters (dict, MultiDict or list of pairs) of a
+    form-encoded request, or the raw body (bytes or text) of a JSON request, whose
+    URL then carries ``bodySHA256``. The URL is accepted as signed without its port
+    or with the scheme's default port added.
+    """
+    if not signature:
+        return Verdict(False, "missing", "no %s header" % TWILIO_SIGNATURE_HEADER)
+    params = params_or_body
+    if isinstance(params_or_body, (bytes, str)):
+        query = parse_qs(urlsplit(url).query)
+        if "bodySHA256" not in query:
+            return Verdict(False, "invalid", "a raw body was given but the URL has no bodySHA256 parameter")
+        if not _compare(sha256_hex(params_or_body), query["bodySHA256"][0]):
+            return Verdict(False, "body_mismatch", "bodySHA256 in the URL does not match the body")
+        params = None
+    for candidate in (_twilio_url_without_port(url), _twilio_url_with_port(url)):
+        if _compare(twilio_signature(auth_token, candidate, params, algorithm), signature):
+            return Verdict(True, "valid", "HMAC-%s signature over %s" % (algorithm.upper(), candidate))
+    return Verdict(False, "invalid", "signature does not match the URL %s and the parameters" % url)
+
+
+# ---------------------------------------------------------------- JWT HS256 and Vonage
+
+
+def _b64url_encode(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text):
+    text = _to_bytes(text)
+    return base64.urlsafe_b64decode(text + b"=" * (-len(text) % 4))
+
+
+def jwt_hs256_encode(secret, claims, headers=None):
+    """A compact JWS (HS256) of ``claims`` signed with ``secret``."""
+    header = {"alg": "HS256", "typ": "JWT"}
+    if headers:
+        header.update(headers)
+    signing_input = "%s.%s" % (
+        _b64url_encode(json.dumps(header, separators=(",", ":"), sort_keys=True).encode("utf-8")),
+        _b64url_encode(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode("utf-8")),
+    )
+    mac = hmac.new(_to_bytes(secret), signing_input.encode("ascii"), hashlib.sha256)
+    return signing_input + "." + _b64url_encode(mac.digest())
+
+
+def jwt_unverified_claims(token):
+    """The claims of a JWT without checking anything, or ``None`` when unreadable."""
+    try:
+        claims = json.loads(_b64url_decode(token.split(".")[1]).decode("utf-8"))
+    except (ValueError, IndexError, AttributeError, UnicodeDecodeError):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def jwt_hs256_decode(secret, token, now=None, leeway=60):
+    """Verify an HS256 JWT; return a :class:`Verdict` whose ``claims`` are the payload.
+
+    Only ``alg: HS256`` is accepted (never ``none``). ``exp`` and ``nbf`` are
+    checked when present, with ``leeway`` seconds of clock skew.
+    """
+    if not token:
+        return Verdict(False, "missing", "no token")
+    parts = token.split(".")
+    if len(parts) != 3:
+        return Verdict(False, "malformed", "a JWT has three dot-separated parts")
+    try:
+        header = json.loads(_b64url_decode(parts[0]).decode("utf-8"))
+        claims = json.loads(_b64url_decode(parts[1]).decode("utf-8"))
+        signature = _b64url_decode(parts[2])
+    except (ValueError, UnicodeDecodeError):
+        return Verdict(False, "malformed", "the JWT is not base64url-encoded JSON")
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return Verdict(False, "malformed", "the JWT header and payload must be JSON objects")
+    if header.get("alg") != "HS256":
+        return Verdict(False, "invalid", "unsupported JWT algorithm %r (HS256 expected)" % header.get("alg"), claims)
+    expected = hmac.new(_to_bytes(secret), ("%s.%s" % (parts[0], parts[1])).encode("ascii"), hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, signature):
+        return Verdict(False, "invalid", "the JWT signature does not match the signature secret", claims)
+    now = time.time() if now is None else now
+    for name in ("exp", "nbf"):
+        if name in claims and not isinstance(claims[name], (int, float)):
+            return Verdict(False, "malformed", "the %s claim is not a number" % name, claims)
+    if "exp" in claims and now > claims["exp"] + leeway:
+        return Verdict(False, "expired", "the JWT expired", claims)
+    if "nbf" in claims and now + leeway < claims["nbf"]:
+        return Verdict(False, "not_yet_valid", "the JWT is not valid yet", claims)
+    return Verdict(True, "valid", "HS256 signature verified", claims)
+
+
+def vonage_jwt_sign(secret, claims):
+    """An HS256 JWT as Vonage sends in ``Authorization: Bearer`` on a signed webhook."""
+    return jwt_hs256_encode(secret, claims)
+
+
+def vonage_signed_claims(body, api_key="", application_id=None, now=None, ttl=None):
+    """Claims shaped like Vonage's: ``iat``, ``jti``, ``iss``, ``api_key``, ``payload_hash``."""
+    now = int(time.time() if now is None else now)
+    claims = {
+        "iat": now,
+        "jti": secrets.token_hex(16),
+        "iss": "Vonage",
+        "api_key": api_key,
+        "payload_hash": sha256_hex(body),
+    }
+    if application_id:
+        claims["application_id"] = application_id
+    if ttl:
+        claims["exp"] = now + int(ttl)
+    return claims
+
+
+def bearer_token(authorization):
+    """The token of an ``Authorization: Bearer <token>`` value, else ``None``."""
+    if not authorization:
+        return None
+    scheme, _sep, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def vonage_verify(secret, authorization, body, now=None, leeway=60, require_payload_hash=True):
+    """Verify a Vonage signed webhook.
+
+    ``authorization`` is the ``Authorization`` header value (``Bearer <jwt>``) or the
+    bare token; ``body`` the raw body. The JWT must be HS256 with ``secret``, and its
+    ``payload_hash`` must equal the hex SHA-256 of the body. Vonage's own SDK checks
+    only the signature; a missing ``payload_hash`` is refused here unless
+    ``require_payload_hash`` is false.
+    """
+    if not authorization:
+        return Verdict(False, "missing", "no Authorization: Bearer header")
+    token = bearer_token(authorization) if " " in authorization.strip() else authorization.strip()
+    if not token:
+        return Verdict(False, "missing", "the Authorization header is not a Bearer token")
+    verdict = jwt_hs256_decode(secret, token, now=now, leeway=leeway)
+    if not verdict.ok:
+        return verdict
+    claims = verdict.claims
+    if "payload_hash" in claims:
+        if not _compare(str(claims["payload_hash"]).lower(), sha256_hex(body)):
+            return Verdict(False, "body_mismatch", "payload_hash does not match the SHA-256 of the body", claims)
+    elif require_payload_hash:
+        return Verdict(False, "invalid", "the JWT has no payload_hash claim", claims)
+    return Verdict(True, "valid", "HS256 JWT verified, payload_hash matches", claims)
+
+
+# ---------------------------------------------------------------- Vobiz
+
+
+def _vobiz_base_url(url):
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def vobiz_nonce():
+    """A 20-digit nonce like the ones Vobiz sends."""
+    return "".join(secrets.choice("0123456789") for _ in range(20))
+
+
+def vobiz_v2_signature(auth_token, url, nonce):
+    """``X-Vobiz-Signature-V2``: base64(HMAC-SHA256(token, baseURL + nonce))."""
+    message = (_vobiz_base_url(url) + nonce).encode("utf-8")
+    return base64.b64encode(hmac.new(_to_bytes(auth_token), message, hashlib.sha256).digest()).decode("ascii")
+
+
+def vobiz_v3_signature(auth_token, url, nonce):
+    """``X-Vobiz-Signature-V3``: base64(HMAC-SHA256(token, baseURL + "." + nonce))."""
+    message = (_vobiz_base_url(url) + "." + nonce).encode("utf-8")
+    return base64.b64encode(hmac.new(_to_bytes(auth_token), message, hashlib.sha256).digest()).decode("ascii")
+
+
+def vobiz_sign_headers(auth_token, url, nonce=None):
+    """The V2 and V3 headers (with their nonces) Vobiz would send for ``url``."""
+    nonce = nonce or vobiz_nonce()
+    return {
+        VOBIZ_V2_HEADER: vobiz_v2_signature(auth_token, url, nonce),
+        VOBIZ_V2_NONCE_HEADER: nonce,
+        VOBIZ_V3_HEADER: vobiz_v3_signature(auth_token, url, nonce),
+        VOBIZ_V3_NONCE_HEADER: nonce,
+    }
+
+
+def _header(headers, name):
+    if hasattr(headers, "get"):
+        value = headers.get(name)
+        if value is not None:
+            return value
+        lowered = name.lower()
+        for key in headers:
+            if key.lower() == lowered:
+                return headers[key]
+    return None
+
+
+def vobiz_validate(auth_token, url, headers):
+    """Verify Vobiz's V3 signature, or V2 when no V3 header is present.
+
+    ``headers`` is any mapping with ``get`` (case-insensitive lookups are done by
+    hand for plain dicts). A header may carry several comma-separated signatures;
+    one match is enough.
+    """
+    for version, sig_header, nonce_header, sign in (
+        ("V3", VOBIZ_V3_HEADER, VOBIZ_V3_NONCE_HEADER, vobiz_v3_signature),
+        ("V2", VOBIZ_V2_HEADER, VOBIZ_V2_NONCE_HEADER, vobiz_v2_signature),
+    ):
+        received = _header(headers, sig_header)
+        if received is None:
+            continue
+        nonce = _header(headers, nonce_header)
+        if not nonce:
+            return Verdict(False, "missing", "%s without %s" % (sig_header, nonce_header))
+        expected = sign(auth_token, url, nonce)
+        for candidate in received.split(","):
+            if _compare(candidate.strip(), expected):
+                return Verdict(True, "valid", "%s signature over %s" % (version, _vobiz_base_url(url)))
+        return Verdict(False, "invalid", "%s does not match the URL %s" % (sig_header, _vobiz_base_url(url)))
+    return Verdict(False, "missing", "no %s or %s header" % (VOBIZ_V3_HEADER, VOBIZ_V2_HEADER))

@@ -1,0 +1,7 @@
+"""``python -m cpaas_receiver --config FILE ...``"""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,76 @@
+"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH] [--workers N] [--dev-server]``
+
+Serves the receiver with gunicorn (through its Python API); Flask's development
+server runs only with ``--dev-server``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .app import create_app
+from .config import ConfigError, load_config
+
+DEFAULT_DB = "cpaas-receiver.db"
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="cpaas-receiver", description="Callback receiver: records, checks and shows every event.")
+    parser.add_argument("--config", required=True, help="YAML configuration file")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8780, help="port to listen on (default 8780)")
+    parser.add_argument("--db", help="SQLite database file (default: 'database' from the config, else ./%s)" % DEFAULT_DB)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--access-log", default="-", help="gunicorn access log file ('-' for stderr, default)")
+    parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of gunicorn")
+    parser.add_argument("--check-config", action="store_true", help="validate the configuration and exit")
+    return parser
+
+
+def serve_gunicorn(app, host, port, workers, access_log):
+    from gunicorn.app.base import BaseApplication
+
+    class ReceiverApplication(BaseApplication):
+        def load_config(self):
+            settings = {
+                "bind": "%s:%d" % ("[%s]" % host if ":" in host else host, port),
+                "workers": workers,
+                "worker_class": "sync",
+                "accesslog": access_log,
+                "errorlog": "-",
+                "timeout": 60,
+                "proc_name": "cpaas-receiver",
+                "forwarded_allow_ips": "127.0.0.1,::1",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    ReceiverApplication().run()
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print("cpaas-receiver: %s" % exc, file=sys.stderr)
+        return 2
+    db_path = args.db or config.database or DEFAULT_DB
+    if args.check_config:
+        print("configuration OK: %d endpoint(s), database %s" % (len(config.endpoints), os.path.abspath(db_path)))
+        return 0
+    app = create_app(config, db_path)
+    if args.dev_server:
+        app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+    else:
+        serve_gunicorn(app, args.host, args.port, args.workers, args.access_log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Verdicts on one request: method, basic auth, signature.
+
+Every check is computed and recorded, even after an earlier one failed, so an event
+says everything that was wrong with it. The answer follows the first failure in the
+order a provider meets them: size (413), method (405), credentials (401 with a
+``WWW-Authenticate: Basic`` challenge), signature (403).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from dataclasses import dataclass
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+from cpaas_webhooks import signatures
+
+from .store import check_password
+
+REALM = "cpaas-receiver"
+
+
+@dataclass
+class IncomingRequest:
+    """What verification needs to know of a request, independent of Flask."""
+
+    method: str
+    url: str  # the URL as the provider called it (public_base_url + path + query)
+    headers: object  # a case-insensitive mapping (werkzeug Headers)
+    body: bytes
+    content_type: str = ""
+
+
+@dataclass
+class Outcome:
+    verdict: str
+    status: int
+    checks: dict
+    auth_user: str | None = None
+
+
+def parse_basic_auth(value):
+    """(username, password) of an ``Authorization: Basic`` value, else None."""
+    if not value:
+        return None
+    scheme, _sep, encoded = value.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return ("", None)
+    username, sep, password = decoded.partition(":")
+    return (username, password if sep else None)
+
+
+def check_method(endpoint, request):
+    ok = request.method.upper() in endpoint.methods
+    return {
+        "ok": ok,
+        "result": "ok" if ok else "not_allowed",
+        "received": request.method.upper(),
+        "allowed": list(endpoint.methods),
+    }
+
+
+def check_basic_auth(endpoint, request):
+    if not endpoint.basic_auth:
+        return {"ok": True, "result": "not_required"}, None
+    header = request.headers.get("Authorization")
+    creds = parse_basic_auth(header)
+    if header is None:
+        return {"ok": False, "result": "missing", "detail": "no Authorization header"}, None
+    if creds is None:
+        return {"ok": False, "result": "missing", "detail": "the Authorization header is not Basic"}, None
+    username, password = creds
+    user_ok = hmac.compare_digest(username.encode("utf-8"), endpoint.username.encode("utf-8"))
+    if password is None:
+        pass_ok = False
+    elif endpoint.password_hash is not None:
+        pass_ok = check_password(password, endpoint.password_hash)
+    else:
+        pass_ok = hmac.compare_digest(password.encode("utf-8"), (endpoint.password or "").encode("utf-8"))
+    if user_ok and pass_ok:
+        return {"ok": True, "result": "ok", "username": username}, username
+    detail = "unknown user name" if not user_ok else "wrong password"
+    return {"ok": False, "result": "wrong", "username": username, "detail": detail}, username
+
+
+def _form_params(request):
+    if request.content_type.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return []
+    return parse_qsl(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def check_signature(endpoint, request):
+    if not endpoint.signing_secret:
+        return {"ok": True, "result": "not_configured"}
+    secret = endpoint.signing_secret
+    provider = endpoint.provider
+    result = {"scheme": provider, "url": request.url}
+    if provider == "twilio":
+        signature = request.headers.get(signatures.TWILIO_SIGNATURE_HEADER)
+        algorithm = signatures.twilio_algorithm_from_settings(request.headers.get(signatures.TWILIO_SIGNATURE_SETTINGS_HEADER))
+        result["algorithm"] = "HMAC-" + algorithm.upper()
+        if "bodySHA256" in parse_qs(urlsplit(request.url).query):
+            result["form"] = "bodySHA256"
+            verdict = signatures.twilio_validate(secret, request.url, request.body, signature, algorithm)
+        else:
+            result["form"] = "parameters"
+            verdict = signatures.twilio_validate(secret, request.url, _form_params(request), signature, algorithm)
+    elif provider == "vonage":
+        verdict = signatures.vonage_verify(secret, request.headers.get("Authorization"), request.body)
+        if verdict.claims is not None:
+            result["claims"] = {k: v for k, v in verdict.claims.items() if isinstance(v, (str, int, float, bool)) or v is None}
+    elif provider == "vobiz":
+        verdict = signatures.vobiz_validate(secret, request.url, request.headers)
+    else:  # config validation prevents this
+        return {"ok": True, "result": "not_configured"}
+    result.update({"ok": verdict.ok, "result": verdict.reason, "detail": verdict.detail})
+    return result
+
+
+def evaluate(endpoint, request, too_large=False, limit=None):
+    """All checks for a request to a known endpoint, and the answer they lead to."""
+    checks = {}
+    checks["size"] = {"ok": not too_large, "limit": limit}
+    checks["method"] = check_method(endpoint, request)
+    checks["auth"], auth_user = check_basic_auth(endpoint, request)
+    if too_large:
+        checks["signature"] = {"ok": False, "result": "not_checked", "detail": "the body was over the size limit"}
+    else:
+        checks["signature"] = check_signature(endpoint, request)
+    if too_large:
+        return Outcome("too_large", 413, checks, auth_user)
+    if not checks["method"]["ok"]:
+        return Outcome("method_not_allowed", 405, checks, auth_user)
+    if not checks["auth"]["ok"]:
+        return Outcome("unauthorized", 401, checks, auth_user)
+    if not checks["signature"]["ok"]:
+        return Outcome("bad_signature", 403, checks, auth_user)
+    return Outcome("accepted", 200, checks, auth_user)
+
+
+def challenge_header():
+    return 'Basic realm="%s", charset="UTF-8"' % REALM
