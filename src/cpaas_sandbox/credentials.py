@@ -77,6 +77,11 @@ TABLE: tuple[ProviderEnv, ...] = (
 DEFAULTS: dict[str, str] = {var.name: var.default for entry in TABLE for var in entry.variables}
 
 
+def defaults() -> dict[str, str]:
+    """The documented default of every credential variable (what ``running_sandbox`` uses)."""
+    return dict(DEFAULTS)
+
+
 def load_credentials(environ: Mapping[str, str] | None = None, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every credential variable with its value: override, else environment, else default."""
     environ = os.environ if environ is None else environ

@@ -6,10 +6,10 @@
         ...  # point the client's api_url at url (Twilio: url itself)
 
 The server listens on a free 127.0.0.1 port in a background thread and stops when the
-block ends. Credentials are the documented defaults (or the environment's values);
-``credentials`` overrides single variables, e.g. ``{"TWILIO_AUTH_TOKEN": "x"}``.
-Use ``cpaas_sandbox.credentials.load_credentials()`` to read what the sandbox accepts,
-and the control API (``/_sandbox/requests``, ``/_sandbox/faults``, ...) to inspect it.
+block ends. So that tests do not depend on the shell they run in, credentials are the
+documented defaults (``cpaas_sandbox.credentials.defaults()``) and the environment is
+ignored; ``credentials`` overrides single variables, e.g. ``{"TWILIO_AUTH_TOKEN": "x"}``.
+Use the control API (``/_sandbox/requests``, ``/_sandbox/faults``, ...) to inspect it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .server import SandboxServer
 @contextmanager
 def sandbox_server(credentials: Mapping[str, str] | None = None) -> Iterator[SandboxServer]:
     """Like ``running_sandbox`` but yields the server object (``.url``, ``.app``, ``.state``)."""
-    server = SandboxServer(create_app(credentials)).start()
+    server = SandboxServer(create_app(credentials, environ={})).start()
     try:
         yield server
     finally:

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from cpaas_sandbox import cli
-from cpaas_sandbox.credentials import DEFAULTS, TABLE, export_lines, load_credentials
+from cpaas_sandbox.credentials import DEFAULTS, TABLE, defaults, export_lines, load_credentials
 from cpaas_sandbox.providers import PROVIDERS
 from cpaas_sandbox.testing import running_sandbox, sandbox_server
 
@@ -112,8 +112,17 @@ def test_running_sandbox_serves_and_stops():
         requests.get(f"{url}/_sandbox/health", timeout=2)
 
 
+def test_running_sandbox_uses_the_documented_defaults_whatever_the_environment(monkeypatch):
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "from-the-shell")
+    creds = defaults()
+    assert creds == DEFAULTS
+    with running_sandbox() as url:
+        path = f"{url}/2010-04-01/Accounts/{creds['TWILIO_ACCOUNT_SID']}/Applications.json"
+        assert requests.get(path, auth=(creds["TWILIO_ACCOUNT_SID"], creds["TWILIO_AUTH_TOKEN"]), timeout=10).status_code == 200
+
+
 def test_running_sandbox_takes_credential_overrides():
-    creds = load_credentials()
+    creds = defaults()
     with running_sandbox({"TWILIO_AUTH_TOKEN": "custom"}) as url:
         path = f"{url}/2010-04-01/Accounts/{creds['TWILIO_ACCOUNT_SID']}/Applications.json"
         assert requests.get(path, auth=(creds["TWILIO_ACCOUNT_SID"], "custom"), timeout=10).status_code == 200
@@ -123,7 +132,7 @@ def test_running_sandbox_takes_credential_overrides():
 def test_two_sandboxes_do_not_share_state():
     with sandbox_server() as one, sandbox_server() as two:
         assert one.url != two.url
-        creds = load_credentials()
+        creds = defaults()
         path = f"/2010-04-01/Accounts/{creds['TWILIO_ACCOUNT_SID']}/Applications.json"
         auth = (creds["TWILIO_ACCOUNT_SID"], creds["TWILIO_AUTH_TOKEN"])
         assert requests.post(one.url + path, data={"FriendlyName": "one"}, auth=auth, timeout=10).status_code == 201
