@@ -1,0 +1,413 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cpaas.callbacks contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""callback_check: prove that every callback of an application works.
+
+For each callback the application has (see ``webhooks.payloads.callbacks``):
+
+1. when the callback has credentials, send the event with none, then with a wrong
+   password, and expect a refusal (401/403; for Twilio and Bandwidth a 401 with a
+   ``WWW-Authenticate: Basic`` challenge, without which they never send credentials);
+2. send the event as the provider would (method, credentials, signature, payload) and
+   expect the answer the provider needs (TwiML, BXML, NCCO, Vobiz XML, or any 2xx);
+3. with a receiver, ask it what arrived, so the verdict also comes from the
+   receiving side.
+
+Every synthetic request carries ``X-Cpaas-Callback-Check: <run id>``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from urllib.parse import urlsplit
+
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HAS_REQUESTS, requests
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK, mask_url_password
+from ansible_collections.cpaas.callbacks.plugins.module_utils.webhooks import payloads
+
+CHECK_HEADER = "X-Cpaas-Callback-Check"
+USER_AGENT_SUFFIX = " cpaas.callbacks-callback_check"
+WRONG_PASSWORD = "callback-check-wrong-password"  # noqa: S105 - deliberately wrong, sent to prove refusal
+CHALLENGE_PROVIDERS = ("twilio", "bandwidth")      # send credentials only after a 401 challenge
+REFUSAL_STATUSES = (401, 403)
+
+# Kinds of failure a check reports (result "problems" and each check's "failure").
+UNREACHABLE = "unreachable"
+TIMEOUT = "timeout"
+STATUS = "bad_status"
+WRONG_BODY = "wrong_body"
+ACCEPTS_MISSING = "accepts_missing_credentials"
+ACCEPTS_WRONG = "accepts_wrong_credentials"
+NO_CHALLENGE = "no_challenge"
+NO_PASSWORD = "no_password"  # noqa: S105 - a failure kind, not a password
+NOT_RECEIVED = "not_received_by_receiver"
+RECEIVER_REJECTED = "rejected_by_receiver"
+RECEIVER_ERROR = "receiver_error"
+
+
+class CheckInputError(Exception):
+    """The module input cannot be checked; raised before any request."""
+
+
+def _ms(seconds):
+    return round(seconds * 1000.0, 1)
+
+
+class Sender(object):
+    """Sends one prepared event and describes what came back (never raises on HTTP faults)."""
+
+    def __init__(self, connect_timeout, timeout, validate_certs):
+        self.session = requests.Session()
+        self.session.trust_env = False
+        self.session.verify = validate_certs
+        self.timeouts = (connect_timeout, timeout)
+
+    def send(self, prepared, auth=None, extra_headers=None):
+        headers = dict(prepared.headers)
+        headers.update(extra_headers or {})
+        started = time.monotonic()
+        try:
+            response = self.session.request(prepared.method, prepared.url, data=prepared.body or None, headers=headers,
+                                            auth=auth, timeout=self.timeouts, allow_redirects=False, stream=True)
+            body = response.raw.read(payloads.MAX_ANSWER_BYTES + 1, decode_content=True) if response.raw else b""
+            response.close()
+        except requests.exceptions.Timeout as exc:
+            return {"status": None, "failure": TIMEOUT, "error": "no answer within the timeout (%s)" % type(exc).__name__,
+                    "latency_ms": _ms(time.monotonic() - started)}
+        except requests.exceptions.RequestException as exc:
+            return {"status": None, "failure": UNREACHABLE, "error": "could not connect (%s)" % type(exc).__name__,
+                    "latency_ms": _ms(time.monotonic() - started)}
+        return {
+            "status": response.status_code,
+            "content_type": response.headers.get("Content-Type"),
+            "challenge": response.headers.get("WWW-Authenticate"),
+            "body": body,
+            "latency_ms": _ms(time.monotonic() - started),
+        }
+
+
+def _short(body, limit=200):
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class CallbackChecker(object):
+    """Runs the checks for one application; ``params`` are the module's parameters."""
+
+    def __init__(self, params, check_mode=False, sender=None):
+        self.params = params
+        self.provider = params["provider"]
+        self.check_mode = check_mode
+        self.run_id = uuid.uuid4().hex
+        self.sender = sender
+        self.receiver = None
+        if params.get("receiver_url"):
+            self.receiver = ReceiverClient(params["receiver_url"], params.get("receiver_token"),
+                                           params.get("timeout") or 10, params.get("validate_certs", True))
+
+    # ---- input ---------------------------------------------------------------
+    def selected_callbacks(self):
+        try:
+            found = payloads.callbacks(self.provider, self.params["application"])
+        except ValueError as exc:
+            raise CheckInputError("application: %s" % exc) from None
+        wanted = self.params.get("callbacks")
+        if wanted:
+            names = [cb.name for cb in found]
+            unknown = [name for name in wanted if name not in names]
+            if unknown:
+                raise CheckInputError("callbacks: %s not configured on this application; it has: %s"
+                                      % (", ".join(unknown), ", ".join(names) or "no callbacks"))
+            found = [cb for cb in found if cb.name in wanted]
+        overrides = self.params.get("event_overrides") or {}
+        known = payloads.event_types(self.provider)
+        for name, event in overrides.items():
+            if event not in known:
+                raise CheckInputError("events: %r for %s is not a %s event type; known: %s" % (event, name, self.provider, ", ".join(known)))
+        return found
+
+    def credentials_for(self, callback):
+        """(username, password) this callback is configured with; password None when unknown; None without credentials."""
+        given = self.params.get("callback_credentials") or {}
+        entry = None
+        for key in (callback.name, callback.credentials_key, "default"):
+            if key and isinstance(given.get(key), dict):
+                entry = given[key]
+                break
+        in_url = payloads.url_credentials(callback.url)
+        username = (entry or {}).get("username") or (in_url[0] if in_url else None) or callback.username
+        if not username:
+            return None
+        password = (entry or {}).get("password")
+        if password is None and in_url and in_url[1] not in (None, MASK):
+            password = in_url[1]
+        if password is None:
+            password = self.params.get("callback_password")
+        return username, password
+
+    def event_for(self, callback, url):
+        context = {"application_id": payloads.application_id(self.provider, self.params["application"])}
+        app = payloads.normalise(self.params["application"])
+        if self.provider == "twilio":
+            context["account_sid"] = app.get("account_sid")
+        event = (self.params.get("event_overrides") or {}).get(callback.name)
+        prepared = payloads.build_event(self.provider, event or callback.event, url, callback.method, context)
+        secret = self.params.get("signing_secret")
+        if secret and callback.signed:
+            payloads.sign_event(prepared, secret, api_key=self.params.get("api_key"), application_id=context["application_id"])
+        return prepared
+
+    # ---- checks --------------------------------------------------------------
+    def run(self):
+        callbacks = self.selected_callbacks()
+        if self.receiver and not self.check_mode:
+            self.receiver.register(self, callbacks)
+        results = [self.check_one(callback) for callback in callbacks]
+        failed = [r for r in results if r["outcome"] == "failed"]
+        return {
+            "run_id": self.run_id,
+            "results": results,
+            "failed": len(failed),
+            "passed": len([r for r in results if r["outcome"] == "passed"]),
+            "summary": self.summary(results),
+        }
+
+    def summary(self, results):
+        lines = []
+        for result in results:
+            if result["outcome"] == "failed":
+                lines.append("%s %s: FAILED (%s)" % (result["name"], result["url"], "; ".join(result["problems"])))
+            elif result["outcome"] == "would_send":
+                lines.append("%s %s: would send %d request(s)" % (result["name"], result["url"], len(result["checks"])))
+            else:
+                lines.append("%s %s: ok (%s ms)" % (result["name"], result["url"], result["latency_ms"]))
+        return lines
+
+    def check_one(self, callback):
+        url = payloads.url_without_credentials(callback.url)
+        creds = self.credentials_for(callback)
+        result = {
+            "name": callback.name,
+            "url": mask_url_password(callback.url),
+            "method": callback.method,
+            "event": callback.event,
+            "expected": payloads.ANSWER_DESCRIPTIONS[callback.answer],
+            "credentials": {"username": creds[0], "password": MASK if creds[1] else None} if creds else None,
+            "signed": bool(callback.signed and self.params.get("signing_secret")),
+            "checks": [],
+            "problems": [],
+            "latency_ms": None,
+        }
+        plan = []
+        if creds and self.params.get("check_refusal", True):
+            plan.append(("no_credentials", None))
+            plan.append(("wrong_credentials", (creds[0], WRONG_PASSWORD)))
+        plan.append(("event", creds))
+
+        if self.check_mode:
+            for name, auth in plan:
+                prepared = self.event_for(callback, url)
+                entry = {"check": name, "would_send": prepared.summary()}
+                entry["would_send"]["url"] = mask_url_password(prepared.url)
+                entry["would_send"]["basic_auth_user"] = auth[0] if auth else None
+                result["checks"].append(entry)
+            result["outcome"] = "would_send"
+            return result
+
+        if creds and creds[1] is None:
+            result["problems"].append("%s: user %r has no password here; give callback_credentials.%s.password (or callback_password)"
+                                      % (NO_PASSWORD, creds[0], callback.credentials_key or callback.name))
+            result["outcome"] = "failed"
+            return result
+
+        for name, auth in plan:
+            prepared = self.event_for(callback, url)
+            answer = self.sender.send(prepared, auth=auth, extra_headers={CHECK_HEADER: self.run_id})
+            check = self.judge(callback, name, answer)
+            result["checks"].append(check)
+            if name == "event":
+                result["latency_ms"] = answer["latency_ms"]
+            if not check["ok"]:
+                result["problems"].append("%s: %s" % (check["failure"], check["detail"]))
+                if check["failure"] in (UNREACHABLE, TIMEOUT):
+                    break  # the endpoint is not there: the other checks would say the same
+        if self.receiver and not result["problems"]:
+            check = self.receiver.verdict(self, callback, url)
+            if check is not None:
+                result["checks"].append(check)
+                if not check["ok"]:
+                    result["problems"].append("%s: %s" % (check["failure"], check["detail"]))
+        result["outcome"] = "failed" if result["problems"] else "passed"
+        return result
+
+    def judge(self, callback, name, answer):
+        check = {"check": name, "status": answer["status"], "latency_ms": answer["latency_ms"]}
+        if answer["status"] is None:
+            check.update(ok=False, failure=answer["failure"], detail=answer["error"])
+            return check
+        status = answer["status"]
+        if name == "event":
+            check["expected"] = payloads.ANSWER_DESCRIPTIONS[callback.answer]
+            ok, reason = payloads.check_answer(callback.answer, status, answer["content_type"], answer["body"])
+            if ok:
+                check.update(ok=True, detail=reason)
+            elif 200 <= status < 300:
+                check.update(ok=False, failure=WRONG_BODY, detail="%s; the answer began: %r" % (reason, _short(answer["body"])))
+            else:
+                check.update(ok=False, failure=STATUS, detail=reason)
+            return check
+        check["expected"] = "a refusal (HTTP 401 or 403)"
+        if status in REFUSAL_STATUSES:
+            challenge = (answer.get("challenge") or "").strip().lower()
+            if self.provider in CHALLENGE_PROVIDERS and name == "no_credentials" and not (status == 401 and challenge.startswith("basic")):
+                check.update(ok=False, failure=NO_CHALLENGE,
+                             detail="HTTP %s without a 'WWW-Authenticate: Basic' challenge: %s never sends the credentials then"
+                             % (status, self.provider.capitalize()))
+            else:
+                check.update(ok=True, detail="refused with HTTP %s" % status)
+            return check
+        if 200 <= status < 300:
+            failure = ACCEPTS_MISSING if name == "no_credentials" else ACCEPTS_WRONG
+            what = "no credentials" if name == "no_credentials" else "a wrong password"
+            check.update(ok=False, failure=failure, detail="HTTP %s: the endpoint accepted a request with %s" % (status, what))
+            return check
+        check.update(ok=False, failure=STATUS, detail="HTTP %s where a refusal (401 or 403) was expected" % status)
+        return check
+
+
+class ReceiverClient(object):
+    """The callback receiver's JSON API: register the endpoints a check expects, then read its verdicts."""
+
+    def __init__(self, base_url, token, timeout, validate_certs):
+        self.base = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.trust_env = False
+        self.session.verify = validate_certs
+        if token:
+            self.session.headers["Authorization"] = "Bearer " + token
+        self.timeout = timeout
+        self.registered = []
+        self.errors = {}
+
+    def path_of(self, url):
+        """The receiver path of a callback URL, or None when the URL is not at this receiver."""
+        base = urlsplit(self.base)
+        target = urlsplit(url)
+        if (target.scheme, target.hostname, target.port) != (base.scheme, base.hostname, base.port):
+            return None
+        prefix = base.path.rstrip("/")
+        if prefix and not target.path.startswith(prefix + "/"):
+            return None
+        return target.path[len(prefix):] or "/"
+
+    def register(self, checker, callbacks):
+        for callback in callbacks:
+            path = self.path_of(payloads.url_without_credentials(callback.url))
+            if path is None:
+                continue
+            creds = checker.credentials_for(callback)
+            body = {"path": path, "provider": checker.provider, "methods": [callback.method],
+                    "kind": "answer" if callback.answer != payloads.ANSWER_ANY else "status"}
+            if creds and creds[1]:
+                body["basic_auth"] = {"username": creds[0], "password": creds[1]}
+            if callback.signed and checker.params.get("signing_secret") and checker.provider != "bandwidth":
+                body["signing_secret"] = checker.params["signing_secret"]
+            try:
+                response = self.session.post(self.base + "/api/endpoints", json=body, timeout=self.timeout)
+            except requests.exceptions.RequestException as exc:
+                self.errors[callback.name] = "the receiver could not be reached (%s)" % type(exc).__name__
+                continue
+            if response.status_code not in (200, 201, 204, 409):
+                self.errors[callback.name] = "the receiver refused to register %s: HTTP %s %s" % (path, response.status_code, _short(response.content))
+                continue
+            self.registered.append(path)
+
+    def events(self, path):
+        response = self.session.get(self.base + "/api/events", params={"path": path, "limit": 200}, timeout=self.timeout)
+        response.raise_for_status()
+        data = response.json()
+        return data.get("events", data) if isinstance(data, dict) else data
+
+    def verdict(self, checker, callback, url):
+        if callback.name in self.errors:
+            return {"check": "receiver", "ok": False, "failure": RECEIVER_ERROR, "detail": self.errors[callback.name]}
+        path = self.path_of(url)
+        if path is None:
+            return None
+        try:
+            events = self.events(path)
+        except (requests.exceptions.RequestException, ValueError) as exc:
+            return {"check": "receiver", "ok": False, "failure": RECEIVER_ERROR, "detail": "asking the receiver failed (%s)" % type(exc).__name__}
+        ours = [e for e in events if isinstance(e, dict) and _event_run_id(e) == checker.run_id]
+        if not ours:
+            return {"check": "receiver", "ok": False, "failure": NOT_RECEIVED,
+                    "detail": "the receiver recorded no request of this check at %s" % path}
+        accepted = [e for e in ours if _event_accepted(e)]
+        expected = 1  # the event itself; the refusal probes are expected to be refused
+        if len(accepted) != expected:
+            return {"check": "receiver", "ok": False, "failure": RECEIVER_REJECTED,
+                    "detail": "the receiver accepted %d of this check's %d request(s) at %s (expected exactly the real event): %s"
+                    % (len(accepted), len(ours), path, ", ".join(_event_reason(e) for e in ours))}
+        return {"check": "receiver", "ok": True, "detail": "the receiver accepted the event and refused %d probe(s)" % (len(ours) - 1)}
+
+
+def _headers_of(event):
+    headers = event.get("headers") or {}
+    if isinstance(headers, list):
+        headers = dict((pair[0], pair[1]) for pair in headers if isinstance(pair, (list, tuple)) and len(pair) == 2)
+    return dict((str(k).lower(), v) for k, v in headers.items()) if isinstance(headers, dict) else {}
+
+
+def _event_run_id(event):
+    return _headers_of(event).get(CHECK_HEADER.lower()) or event.get("check_id")
+
+
+def _event_accepted(event):
+    verdict = event.get("verdict")
+    if isinstance(verdict, dict):
+        if "accepted" in verdict:
+            return bool(verdict["accepted"])
+        if "ok" in verdict:
+            return bool(verdict["ok"])
+        verdict = verdict.get("result") or verdict.get("outcome")
+    if isinstance(verdict, bool):
+        return verdict
+    if "accepted" in event:
+        return bool(event["accepted"])
+    return str(verdict).lower() in ("accepted", "ok", "valid", "pass", "passed")
+
+
+def _event_reason(event):
+    verdict = event.get("verdict")
+    if isinstance(verdict, dict):
+        return str(verdict.get("reason") or verdict.get("detail") or verdict.get("result") or verdict)
+    return str(verdict if verdict is not None else event.get("status"))
+
+
+def url_passwords(value):
+    """Every password inside a URL anywhere in ``value`` (to keep them out of the module's output)."""
+    found = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= url_passwords(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= url_passwords(item)
+    elif isinstance(value, str) and "@" in value:
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            password = None
+        if password and password != MASK:
+            found.add(password)
+    return found
+
+
+def run_checks(params, check_mode=False):
+    """The module's result (without ``changed``/``failed``); raises CheckInputError."""
+    if not HAS_REQUESTS:
+        raise CheckInputError("requests is required")
+    sender = Sender(params.get("connect_timeout") or params["timeout"], params["timeout"], params.get("validate_certs", True))
+    return CallbackChecker(params, check_mode=check_mode, sender=sender).run()

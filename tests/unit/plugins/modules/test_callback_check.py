@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""callback_check against real endpoints on loopback: down, slow, 500, accepting any
+credentials, answering the wrong body, and good ones (with challenge, signature, NCCO...)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from ansible_collections.cpaas.callbacks.plugins.module_utils.webhooks import payloads, signatures
+from ansible_collections.cpaas.callbacks.plugins.modules import callback_check
+
+TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response><Say>hello</Say></Response>'
+NCCO = json.dumps([{"action": "talk", "text": "hello"}]).encode()
+USER, PASSWORD = "hooks", "s3cret-hook-pass"
+AUTH_TOKEN = "test-twilio-auth-token"
+
+
+def basic(user, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+class Endpoints:
+    """A loopback HTTP server whose paths behave as named; records every request."""
+
+    def __init__(self):
+        self.requests = []
+        endpoints = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status, body=b"", content_type="text/xml", headers=None):
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def handle_any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = urlsplit(self.path).path
+                endpoints.requests.append({"path": path, "method": self.command, "headers": dict(self.headers), "body": body,
+                                           "url": "http://%s%s" % (self.headers["Host"], self.path)})
+                authorized = self.headers.get("Authorization") == basic(USER, PASSWORD)
+                challenge = {"WWW-Authenticate": 'Basic realm="hooks"'}
+                if path == "/good/voice":
+                    if not authorized:
+                        return self.answer(401, b"", headers=challenge)
+                    return self.answer(200, TWIML)
+                if path == "/good/status":
+                    return self.answer(204)
+                if path == "/signed/voice":
+                    url = "http://%s%s" % (self.headers["Host"], self.path)
+                    verdict = signatures.twilio_validate(AUTH_TOKEN, url, dict(parse_qsl(body.decode())),
+                                                         self.headers.get(signatures.TWILIO_SIGNATURE_HEADER))
+                    return self.answer(200, TWIML) if verdict.ok else self.answer(403, b"bad signature")
+                if path == "/any/voice":
+                    return self.answer(200, TWIML)
+                if path == "/nochallenge/voice":
+                    return self.answer(200, TWIML) if authorized else self.answer(401, b"")
+                if path == "/slow":
+                    time.sleep(1.5)
+                    return self.answer(200, TWIML)
+                if path == "/error":
+                    return self.answer(500, b"boom")
+                if path == "/html":
+                    return self.answer(200, b"<html><body>It works!</body></html>", "text/html")
+                if path == "/vonage/answer":
+                    return self.answer(200, NCCO, "application/json")
+                if path == "/vonage/badanswer":
+                    return self.answer(200, b'{"ok": true}', "application/json")
+                return self.answer(404, b"")
+
+            do_GET = do_POST = handle_any
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def at(self, path):
+        return [r for r in self.requests if r["path"] == path]
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def endpoints():
+    server = Endpoints()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def down_url():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return "http://127.0.0.1:%d/voice" % port
+
+
+def twilio_app(**urls):
+    app = {"sid": "AP" + "1" * 32, "account_sid": "AC" + "2" * 32, "friendly_name": "t", "voice_method": "POST",
+           "status_callback_method": "POST", "sms_method": "POST"}
+    app.update(urls)
+    return app
+
+
+def check(run_module, provider, application, check_mode=False, **options):
+    args = {"provider": provider, "application": application, "timeout": 0.5}
+    args.update(options)
+    return run_module(callback_check.main, args, check_mode=check_mode)
+
+
+def problems(result, name):
+    entry = next(r for r in result["results"] if r["name"] == name)
+    return [p.split(":", 1)[0] for p in entry["problems"]]
+
+
+def test_good_endpoint_with_challenge_passes_and_refuses_probes(endpoints, run_module):
+    url = endpoints.url.replace("http://", "http://%s:%s@" % (USER, "********")) + "/good/voice"
+    app = twilio_app(voice_url=url, status_callback=endpoints.url + "/good/status")
+
+    result = check(run_module, "twilio", app, callback_password=PASSWORD)
+
+    assert result.get("failed") in (0, None) or result["failed"] == 0, result
+    assert result["passed"] == 2 and result["changed"] is False
+    voice = result["results"][0]
+    assert voice["url"] == endpoints.url.replace("http://", "http://hooks:********@") + "/good/voice"
+    assert [c["check"] for c in voice["checks"]] == ["no_credentials", "wrong_credentials", "event"]
+    assert [c["status"] for c in voice["checks"]] == [401, 401, 200]
+    assert isinstance(voice["latency_ms"], float)
+    sent = endpoints.at("/good/voice")
+    assert [r["headers"].get("Authorization") for r in sent] == [
+        None, basic(USER, "callback-check-wrong-password"), basic(USER, PASSWORD)]
+    assert all(r["method"] == "POST" and r["headers"]["X-Cpaas-Callback-Check"] == result["run_id"] for r in sent)
+    assert dict(parse_qsl(sent[-1]["body"].decode()))["CallStatus"] == "ringing"
+    assert PASSWORD not in json.dumps(result)
+
+
+def test_get_method_sends_parameters_in_the_query(endpoints, run_module):
+    app = twilio_app(status_callback=endpoints.url + "/good/status", status_callback_method="GET")
+
+    result = check(run_module, "twilio", app)
+
+    assert result["passed"] == 1
+    sent = endpoints.at("/good/status")[0]
+    assert sent["method"] == "GET" and sent["body"] == b""
+    assert "CallStatus=completed" in sent["url"]
+
+
+def test_signature_is_sent_when_the_auth_token_is_given(endpoints, run_module):
+    app = twilio_app(voice_url=endpoints.url + "/signed/voice")
+
+    assert check(run_module, "twilio", app, signing_secret=AUTH_TOKEN)["passed"] == 1
+    failed = check(run_module, "twilio", app, signing_secret="another-token")
+    assert failed["failed"] == 1 and problems(failed, "voice_url") == ["bad_status"]
+
+
+def test_endpoint_that_is_down(down_url, run_module):
+    result = check(run_module, "twilio", twilio_app(voice_url=down_url))
+
+    assert result["failed"] == 1 and "1 of 1 callback(s) failed" in result["msg"]
+    assert problems(result, "voice_url") == ["unreachable"]
+
+
+def test_slow_endpoint_times_out(endpoints, run_module):
+    result = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/slow"))
+
+    assert problems(result, "voice_url") == ["timeout"]
+
+
+def test_endpoint_answering_500(endpoints, run_module):
+    result = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/error"))
+
+    assert problems(result, "voice_url") == ["bad_status"]
+    assert "HTTP 500" in result["results"][0]["problems"][0]
+
+
+def test_endpoint_accepting_any_credentials_is_a_finding(endpoints, run_module):
+    url = endpoints.url.replace("http://", "http://%s:%s@" % (USER, PASSWORD)) + "/any/voice"
+
+    result = check(run_module, "twilio", twilio_app(voice_url=url))
+
+    assert problems(result, "voice_url") == ["accepts_missing_credentials", "accepts_wrong_credentials"]
+    # the real event was still answered well: only the refusals failed
+    assert result["results"][0]["checks"][-1]["ok"] is True
+
+
+def test_401_without_challenge_is_a_finding_for_twilio(endpoints, run_module):
+    url = endpoints.url + "/nochallenge/voice"
+
+    result = check(run_module, "twilio", twilio_app(voice_url=url),
+                   callback_credentials={"voice_url": {"username": USER, "password": PASSWORD}})
+
+    assert problems(result, "voice_url") == ["no_challenge"]
+
+
+def test_wrong_body_for_an_answer_url(endpoints, run_module):
+    result = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/html", sms_url=endpoints.url + "/good/status"))
+
+    assert problems(result, "voice_url") == ["wrong_body"]
+    assert "sms_url" not in [r["name"] for r in result["results"] if r["outcome"] == "failed"]  # empty 2xx is fine for SMS
+
+
+def test_vonage_answer_needs_an_ncco(endpoints, run_module):
+    app = {"id": "5b4f3c2a-0000-4000-8000-000000000000", "name": "v", "capabilities": {"voice": {"webhooks": {
+        "answer_url": {"address": endpoints.url + "/vonage/answer", "http_method": "GET"},
+        "fallback_answer_url": {"address": endpoints.url + "/vonage/badanswer", "http_method": "POST"},
+        "event_url": {"address": endpoints.url + "/good/status", "http_method": "POST"}}}}}
+
+    result = check(run_module, "vonage", app, report_only=True)
+
+    assert result["failed"] == 1 and "msg" not in result
+    assert problems(result, "voice.fallback_answer_url") == ["wrong_body"]
+    answer = endpoints.at("/vonage/answer")[0]
+    assert answer["method"] == "GET" and "conversation_uuid=" in answer["url"]
+
+
+def test_missing_password_fails_before_sending(endpoints, run_module):
+    app = {"application_id": "a1", "service_type": "Messaging-V2", "inbound_callback_url": endpoints.url + "/good/voice",
+           "inbound_callback_creds": {"user_id": USER}}
+
+    result = check(run_module, "bandwidth", app)
+
+    assert problems(result, "inbound_callback_url") == ["no_password"]
+    assert endpoints.requests == []
+
+
+def test_bandwidth_credentials_by_credentials_field(endpoints, run_module):
+    app = {"application_id": "a1", "service_type": "Messaging-V2", "inbound_callback_url": endpoints.url + "/good/voice",
+           "inbound_callback_creds": {"user_id": USER}}
+
+    result = check(run_module, "bandwidth", app, callback_credentials={"inbound_callback_creds": {"username": USER, "password": PASSWORD}})
+
+    assert result["passed"] == 1, result
+    sent = endpoints.at("/good/voice")[-1]
+    event = json.loads(sent["body"])
+    assert isinstance(event, list) and event[0]["type"] == "message-received"
+    assert sent["headers"]["Content-Type"].startswith("application/json")
+
+
+def test_check_mode_sends_nothing_and_says_what_it_would_send(endpoints, run_module):
+    url = endpoints.url.replace("http://", "http://%s:%s@" % (USER, PASSWORD)) + "/good/voice"
+
+    result = check(run_module, "twilio", twilio_app(voice_url=url), check_mode=True)
+
+    assert endpoints.requests == []
+    entry = result["results"][0]
+    assert entry["outcome"] == "would_send"
+    assert [c["check"] for c in entry["checks"]] == ["no_credentials", "wrong_credentials", "event"]
+    assert entry["checks"][-1]["would_send"]["method"] == "POST"
+    assert PASSWORD not in json.dumps(result)
+
+
+def test_unknown_callback_name_fails_clearly(endpoints, run_module):
+    result = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/good/voice"), callbacks=["sms_url"])
+
+    assert result["failed"] is True and "sms_url not configured" in result["msg"]
+
+
+@pytest.mark.parametrize("provider", payloads.PROVIDERS)
+def test_every_event_type_builds(provider):
+    for event in payloads.event_types(provider):
+        prepared = payloads.build_event(provider, event, "http://127.0.0.1:9/hook", "POST", {"application_id": "x"})
+        assert prepared.body
