@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 MASK = "********"
 
@@ -25,6 +25,26 @@ def mask_url_password(url):
     userinfo, _sep, hostport = parts.netloc.rpartition("@")
     user = userinfo.split(":", 1)[0]
     return urlunsplit((parts.scheme, "%s:%s@%s" % (user, MASK, hostport), parts.path, parts.query, parts.fragment))
+
+
+def url_passwords(value):
+    """Every password found in URLs with user info anywhere inside ``value`` (raw and decoded)."""
+    found = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            found |= url_passwords(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found |= url_passwords(item)
+    elif isinstance(value, str) and "@" in value:
+        try:
+            password = urlsplit(value).password
+        except ValueError:
+            password = None
+        if password:
+            found.add(password)
+            found.add(unquote(password))
+    return found
 
 
 def mask_secrets(value, secret_keys=(), mask_urls=True):

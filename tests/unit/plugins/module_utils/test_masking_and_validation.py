@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password, url_passwords
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url
 
 
@@ -59,3 +59,9 @@ def test_check_text_and_range():
     assert "at most 3" in check_text("name", "abcd", 3)
     assert check_range("t", 500, 300, 1000) is None
     assert check_range("t", 200, 300, 1000) == "t must be between 300 and 1000 (got 200)"
+
+
+def test_url_passwords_finds_raw_and_decoded_passwords_deeply():
+    params = {"voice_url": "https://u:p%40ss@h.example.com/", "nested": {"urls": ["https://a:bb@h.example.com/"]},
+              "plain": "https://h.example.com/", "user_only": "https://u@h.example.com/", "n": 3}
+    assert url_passwords(params) == {"p%40ss", "p@ss", "bb"}
