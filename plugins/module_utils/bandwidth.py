@@ -51,6 +51,7 @@ METHODS = ("GET", "POST")
 CALLBACK_TYPES = ("message-delivered", "message-sending", "message-failed")
 UPDATE_PASSWORD = ("on_create", "always")
 XML_CONTENT_TYPE = "application/xml; charset=utf-8"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 # Every field in the element order of Bandwidth's create and update documents:
 # (option / canonical key, XML element, kind, service). kind is one of
@@ -223,7 +224,7 @@ def application_to_xml(app, service_type=True):
                 etree.SubElement(node, "CallbackType").text = callback_type
         else:
             node.text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8")
 
 
 def parse_error(response):

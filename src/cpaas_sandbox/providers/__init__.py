@@ -7,9 +7,10 @@ To add a provider, write ``providers/<name>.py`` (see ``twilio.py`` and
 from __future__ import annotations
 
 from ..provider import Provider
-from . import twilio, vobiz
+from . import bandwidth, twilio, vobiz
 
 PROVIDERS: list[Provider] = [
+    bandwidth.PROVIDER,
     twilio.PROVIDER,
     vobiz.PROVIDER,
 ]
