@@ -33,10 +33,11 @@ def before_provider_request() -> Response | None:
         return None
     g.cpaas_provider = provider
     g.cpaas_received = utc_timestamp()
-    g.cpaas_body = request.get_data(cache=True)
+    g.cpaas_body = b""
     g.cpaas_faults = []
     g.cpaas_answered = False
     g.cpaas_drop = False
+    g.cpaas_body = request.get_data(cache=True)  # may raise 413 (too large): still logged
     fault = sandbox.state.take_fault(provider.name, request.method, request.path, after=False)
     if fault is None:
         return None

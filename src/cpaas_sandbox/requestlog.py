@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Request, Response
 
@@ -52,5 +53,8 @@ def log_entry(
         "faults": faults,
     }
     if request.mimetype == FORM_TYPE:
-        entry["form"] = request.form.to_dict(flat=True)
+        form: dict[str, str] = {}
+        for key, value in parse_qsl(text, keep_blank_values=True):
+            form.setdefault(key, value)  # the first value, as request.form.get() reads it
+        entry["form"] = form
     return entry

@@ -155,3 +155,10 @@ def test_unknown_provider_is_404(client):
     response = client.get("/_sandbox/nobody/applications")
     assert response.status_code == 404
     assert "twilio" in response.get_json()["error"]
+
+
+def test_too_large_body_is_413_and_logged(client):
+    response = client.post(APPS_PATH, data={"FriendlyName": "x" * (1024 * 1024 + 1)}, auth=TWILIO_AUTH)
+    assert response.status_code == 413
+    entry = client.get("/_sandbox/requests").get_json()["requests"][0]
+    assert (entry["method"], entry["status"], entry["body"]) == ("POST", 413, "")
