@@ -325,7 +325,7 @@ class ReceiverClient(object):
             self.registered.append(path)
 
     def events(self, path):
-        response = self.session.get(self.base + "/api/events", params={"path": path, "limit": 200}, timeout=self.timeout)
+        response = self.session.get(self.base + "/api/events", params={"endpoint": path, "limit": 1000}, timeout=self.timeout)
         response.raise_for_status()
         data = response.json()
         return data.get("events", data) if isinstance(data, dict) else data

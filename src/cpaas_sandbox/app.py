@@ -10,6 +10,7 @@ from . import middleware
 from .context import EXTENSION, Sandbox
 from .control import blueprint as control_blueprint
 from .credentials import load_credentials
+from .firing import blueprint as firing_blueprint
 from .provider import Provider
 from .providers import PROVIDERS
 
@@ -35,6 +36,7 @@ def create_app(
 
     middleware.install(app)
     app.register_blueprint(control_blueprint)
+    app.register_blueprint(firing_blueprint)  # POST /_sandbox/<provider>/applications/<id>/events
     for provider in PROVIDERS if providers is None else providers:
         if provider.name in sandbox.providers:
             raise ValueError(f"provider {provider.name!r} is listed twice")
