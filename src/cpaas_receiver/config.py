@@ -26,7 +26,7 @@ import yaml
 PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz", "generic")
 KINDS = ("answer", "status")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-ADMIN_TOKEN_ENV = "CPAAS_RECEIVER_ADMIN_TOKEN"
+ADMIN_TOKEN_ENV = "CPAAS_RECEIVER_ADMIN_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # Paths the receiver itself serves; an endpoint cannot live under them.
 RESERVED_PREFIXES = ("/api", "/ui", "/healthz", "/static", "/openapi.yaml")

@@ -378,9 +378,10 @@ def _header(headers, name):
         if value is not None:
             return value
         lowered = name.lower()
-        for key in headers:
+        items = headers.items() if hasattr(headers, "items") else headers
+        for key, item in items:
             if key.lower() == lowered:
-                return headers[key]
+                return item
     return None
 
 

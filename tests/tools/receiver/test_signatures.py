@@ -9,7 +9,6 @@ import json
 
 import jwt  # PyJWT: an independent implementation to check ours against
 import pytest
-
 from cpaas_webhooks import signatures as sig
 
 # Twilio's published vector (its SDKs' tests and wire/README.md): auth token 12345.
