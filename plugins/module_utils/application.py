@@ -162,6 +162,11 @@ class ApplicationAdapter:
                     return self.update(app, desired, changes) if changes else app
                 if found or attempts >= self.client.max_retries:
                     raise
+                if error.status is None:
+                    # No answer at all (timeout, dropped connection): the create may still be
+                    # under way at the provider, and a second create would make a duplicate.
+                    # Stop; the message tells the user that a rerun looks again first.
+                    raise
                 attempts += 1
 
 

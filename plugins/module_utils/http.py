@@ -65,7 +65,10 @@ class ProviderError(Exception):
         if self.provider_message:
             text += ": %s" % self.provider_message
         if self.outcome_unknown:
-            text += " [the request may have been applied; not retried blindly]"
+            text += (" [the request may have been applied; not retried blindly: run the task again,"
+                     " it looks for the application before it writes]")
+        elif self.status is None or self.status == 429 or self.status in RETRYABLE_STATUSES:
+            text += " [a temporary fault: the task is safe to run again once the provider answers]"
         return text
 
 

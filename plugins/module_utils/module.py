@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import traceback
 
-from urllib.parse import unquote, urlsplit
-
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
@@ -45,32 +43,6 @@ def client_options(params):
     }
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-
-
-def hide_url_passwords(module):
-    """Treat the password inside any URL option (https://user:password@host/) as no_log,
-    so it never shows in the result's ``invocation`` or in an error message."""
-    for value in _strings(module.params):
-        if "@" not in value:
-            continue
-        try:
-            password = urlsplit(value).password
-        except ValueError:
-            continue
-        if password:
-            module.no_log_values.add(password)
-            module.no_log_values.add(unquote(password))
-
-
 def build_module(argument_spec, **kwargs):
     spec = dict(COMMON_ARGUMENT_SPEC)
     spec.update(argument_spec)
@@ -79,7 +51,6 @@ def build_module(argument_spec, **kwargs):
     # Passwords inside callback URLs (https://user:pass@host/) are secrets too: Ansible then
     # masks them wherever they would appear, the echoed module arguments included.
     module.no_log_values.update(url_passwords(module.params))
-    hide_url_passwords(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception="".join(traceback.format_exception_only(REQUESTS_IMPORT_ERROR)))
     if module.params["timeout"] <= 0:
