@@ -13,15 +13,15 @@ description:
   - Creates, updates or deletes one Application of the Vobiz REST API (C(/api/v1/Account/{auth_id}/Application/)).
   - Only the options you set are managed; an option left out is left as it is at Vobiz. Updates are
     partial, so only the fields that differ are sent.
-  - Vobiz fills in V(POST) for every method, V(false) for O(default_number_app) and O(default_endpoint_app),
-    V(true) for O(log_incoming_messages) and O(answer_url) for O(hangup_url) when they are not given;
-    asking for those values is never reported as a change.
+  - When they are not given, Vobiz fills in V(POST) for every method, V(false) for O(default_number_app)
+    and O(default_endpoint_app), V(true) for O(log_incoming_messages), and the value of O(answer_url) for
+    O(hangup_url); asking for those values is never reported as a change.
   - Callback credentials may go inside the URLs (V(https://user:password@host/path)). The password part is
     masked (C(********)) in every result and diff, and is still compared.
   - The application is found by O(app_id) or, when O(app_id) is not given, by O(app_name). When several
     applications share the name, the module fails and lists their ids.
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.vobiz
   - cpaas.callbacks.common
