@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 def basic_credentials(headers: Mapping[str, str]) -> tuple[str, str] | None:
     """The (user, password) of an ``Authorization: Basic`` header, or None."""
     value = headers.get("Authorization", "")
-    scheme, _, token = value.strip().partition(" ")
+    scheme, _sep, token = value.strip().partition(" ")
     if scheme.lower() != "basic" or not token.strip():
         return None
     try:

@@ -156,7 +156,7 @@ def test_the_command_serves_on_loopback_until_terminated():
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(200):
+        for _i in range(200):
             try:
                 health = requests.get(f"{url}/_sandbox/health", timeout=2)
                 break

@@ -52,12 +52,12 @@ def test_retry_after_null_sends_no_header(client, twilio):
 
 def test_count_strikes_that_many_requests(client, twilio):
     add_fault(client, kind="status", status=503, count=2)
-    assert [twilio.list().status_code for _ in range(3)] == [503, 503, 200]
+    assert [twilio.list().status_code for _i in range(3)] == [503, 503, 200]
 
 
 def test_count_null_strikes_until_cleared(client, twilio):
     add_fault(client, kind="status", status=502, count=None)
-    assert [twilio.list().status_code for _ in range(4)] == [502] * 4
+    assert [twilio.list().status_code for _i in range(4)] == [502] * 4
     assert client.get("/_sandbox/faults").get_json()["faults"][0]["hits"] == 4
     assert client.delete("/_sandbox/faults").status_code == 204
     assert twilio.list().status_code == 200

@@ -144,7 +144,7 @@ def test_unknown_form_keys_are_ignored(twilio):
 
 
 def test_sids_are_unique(twilio):
-    sids = {twilio.created_sid() for _ in range(20)}
+    sids = {twilio.created_sid() for _i in range(20)}
     assert len(sids) == 20
 
 
@@ -417,7 +417,7 @@ def test_paging_follows_next_page_uri_across_all_pages(twilio, client):
 
 
 def test_page_token_survives_deletion_of_its_application(twilio, client):
-    sids = [twilio.created_sid() for _ in range(4)]
+    sids = [twilio.created_sid() for _i in range(4)]
     first = twilio.list(PageSize=2).get_json()
     twilio.delete(sids[1])  # the application named in the token
     second = client.get(first["next_page_uri"], auth=TWILIO_AUTH).get_json()
@@ -425,7 +425,7 @@ def test_page_token_survives_deletion_of_its_application(twilio, client):
 
 
 def test_page_without_token_is_an_offset(twilio):
-    sids = [twilio.created_sid() for _ in range(5)]
+    sids = [twilio.created_sid() for _i in range(5)]
     body = twilio.list(PageSize=2, Page=1).get_json()
     assert [a["sid"] for a in body["applications"]] == sids[2:4]
     assert body["start"] == 2 and body["end"] == 3
