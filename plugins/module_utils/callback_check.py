@@ -84,6 +84,7 @@ class Sender(object):
             "content_type": response.headers.get("Content-Type"),
             "challenge": response.headers.get("WWW-Authenticate"),
             "body": body,
+            "receiver_event_id": response.headers.get("X-Receiver-Event-Id"),
             "latency_ms": _ms(time.monotonic() - started),
         }
 
@@ -103,6 +104,7 @@ class CallbackChecker(object):
         self.run_id = uuid.uuid4().hex
         self.sender = sender
         self.receiver = None
+        self._configured = None
         if params.get("receiver_url"):
             self.receiver = ReceiverClient(params["receiver_url"], params.get("receiver_token"),
                                            params.get("timeout") or 10, params.get("validate_certs", True))
@@ -128,6 +130,26 @@ class CallbackChecker(object):
                 raise CheckInputError("events: %r for %s is not a %s event type; known: %s" % (event, name, self.provider, ", ".join(known)))
         return found
 
+    def configured_credentials(self, callback):
+        """(user, password) of the same callback in ``configured`` (the options it was set with), else None."""
+        configured = self.params.get("configured")
+        if not configured:
+            return None
+        if self._configured is None:
+            try:
+                self._configured = dict((cb.name, cb) for cb in payloads.callbacks(self.provider, configured))
+            except ValueError:
+                self._configured = {}
+        if callback.credentials_key:
+            creds = payloads.normalise(configured).get(callback.credentials_key)
+            if isinstance(creds, dict) and creds.get("password") not in (None, "", MASK):
+                return creds.get("user_id") or creds.get("username"), creds["password"]
+        same = self._configured.get(callback.name)
+        in_url = payloads.url_credentials(same.url) if same is not None else None
+        if in_url and in_url[1] not in (None, MASK):
+            return in_url
+        return None
+
     def credentials_for(self, callback):
         """(username, password) this callback is configured with; password None when unknown; None without credentials."""
         given = self.params.get("callback_credentials") or {}
@@ -136,13 +158,18 @@ class CallbackChecker(object):
             if key and isinstance(given.get(key), dict):
                 entry = given[key]
                 break
+        entry = entry or {}
         in_url = payloads.url_credentials(callback.url)
-        username = (entry or {}).get("username") or (in_url[0] if in_url else None) or callback.username
+        username = entry.get("username") or entry.get("user_id") or (in_url[0] if in_url else None) or callback.username
         if not username:
             return None
-        password = (entry or {}).get("password")
+        password = entry.get("password")
         if password is None and in_url and in_url[1] not in (None, MASK):
             password = in_url[1]
+        if password is None:
+            configured = self.configured_credentials(callback)
+            if configured and configured[0] == username:
+                password = configured[1]
         if password is None:
             password = self.params.get("callback_password")
         return username, password
@@ -222,9 +249,11 @@ class CallbackChecker(object):
             result["outcome"] = "failed"
             return result
 
+        sent = []
         for name, auth in plan:
             prepared = self.event_for(callback, url)
             answer = self.sender.send(prepared, auth=auth, extra_headers={CHECK_HEADER: self.run_id})
+            sent.append((name, answer.get("receiver_event_id")))
             check = self.judge(callback, name, answer)
             result["checks"].append(check)
             if name == "event":
@@ -234,7 +263,7 @@ class CallbackChecker(object):
                 if check["failure"] in (UNREACHABLE, TIMEOUT):
                     break  # the endpoint is not there: the other checks would say the same
         if self.receiver and not result["problems"]:
-            check = self.receiver.verdict(self, callback, url)
+            check = self.receiver.verdict(callback, url, sent)
             if check is not None:
                 result["checks"].append(check)
                 if not check["ok"]:
@@ -324,77 +353,62 @@ class ReceiverClient(object):
                 continue
             self.registered.append(path)
 
-    def events(self, path):
-        response = self.session.get(self.base + "/api/events", params={"endpoint": path, "limit": 1000}, timeout=self.timeout)
+    def event(self, event_id):
+        response = self.session.get(self.base + "/api/events/%s" % event_id, timeout=self.timeout)
         response.raise_for_status()
-        data = response.json()
-        return data.get("events", data) if isinstance(data, dict) else data
+        return response.json()
 
-    def verdict(self, checker, callback, url):
+    def verdict(self, callback, url, sent):
+        """The receiver's verdict on the requests ``sent`` [(check name, receiver event id)] to ``url``.
+
+        The receiver names the event it recorded in ``X-Receiver-Event-Id``; each one is read
+        back. The real event must be ``accepted`` and every probe refused.
+        """
         if callback.name in self.errors:
             return {"check": "receiver", "ok": False, "failure": RECEIVER_ERROR, "detail": self.errors[callback.name]}
         path = self.path_of(url)
         if path is None:
             return None
+        verdicts = []
         try:
-            events = self.events(path)
+            for name, event_id in sent:
+                if event_id is None:
+                    return {"check": "receiver", "ok": False, "failure": NOT_RECEIVED,
+                            "detail": "the answer to the %s request did not come from the receiver (no X-Receiver-Event-Id)" % name}
+                event = self.event(event_id)
+                if event.get("path") != path:
+                    return {"check": "receiver", "ok": False, "failure": NOT_RECEIVED,
+                            "detail": "the receiver recorded the %s request at %s, not %s" % (name, event.get("path"), path)}
+                verdicts.append((name, _event_verdict(event)))
         except (requests.exceptions.RequestException, ValueError) as exc:
             return {"check": "receiver", "ok": False, "failure": RECEIVER_ERROR, "detail": "asking the receiver failed (%s)" % type(exc).__name__}
-        ours = [e for e in events if isinstance(e, dict) and _event_run_id(e) == checker.run_id]
-        if not ours:
-            return {"check": "receiver", "ok": False, "failure": NOT_RECEIVED,
-                    "detail": "the receiver recorded no request of this check at %s" % path}
-        accepted = [e for e in ours if _event_accepted(e)]
-        expected = 1  # the event itself; the refusal probes are expected to be refused
-        if len(accepted) != expected:
-            return {"check": "receiver", "ok": False, "failure": RECEIVER_REJECTED,
-                    "detail": "the receiver accepted %d of this check's %d request(s) at %s (expected exactly the real event): %s"
-                    % (len(accepted), len(ours), path, ", ".join(_event_reason(e) for e in ours))}
-        return {"check": "receiver", "ok": True, "detail": "the receiver accepted the event and refused %d probe(s)" % (len(ours) - 1)}
+        wrong = [(name, verdict) for name, verdict in verdicts if (verdict == "accepted") != (name == "event")]
+        listing = ", ".join("%s: %s" % pair for pair in verdicts)
+        if wrong:
+            return {"check": "receiver", "ok": False, "failure": RECEIVER_REJECTED, "verdicts": dict(verdicts),
+                    "detail": "the receiver's verdicts at %s were not 'accepted' for the event and a refusal for each probe (%s)" % (path, listing)}
+        return {"check": "receiver", "ok": True, "verdicts": dict(verdicts), "detail": "the receiver recorded %s" % listing}
 
 
-def _headers_of(event):
-    headers = event.get("headers") or {}
-    if isinstance(headers, list):
-        headers = dict((pair[0], pair[1]) for pair in headers if isinstance(pair, (list, tuple)) and len(pair) == 2)
-    return dict((str(k).lower(), v) for k, v in headers.items()) if isinstance(headers, dict) else {}
-
-
-def _event_run_id(event):
-    return _headers_of(event).get(CHECK_HEADER.lower()) or event.get("check_id")
-
-
-def _event_accepted(event):
+def _event_verdict(event):
     verdict = event.get("verdict")
     if isinstance(verdict, dict):
-        if "accepted" in verdict:
-            return bool(verdict["accepted"])
-        if "ok" in verdict:
-            return bool(verdict["ok"])
         verdict = verdict.get("result") or verdict.get("outcome")
-    if isinstance(verdict, bool):
-        return verdict
-    if "accepted" in event:
-        return bool(event["accepted"])
-    return str(verdict).lower() in ("accepted", "ok", "valid", "pass", "passed")
+    return str(verdict)
 
 
-def _event_reason(event):
-    verdict = event.get("verdict")
-    if isinstance(verdict, dict):
-        return str(verdict.get("reason") or verdict.get("detail") or verdict.get("result") or verdict)
-    return str(verdict if verdict is not None else event.get("status"))
-
-
-def url_passwords(value):
-    """Every password inside a URL anywhere in ``value`` (to keep them out of the module's output)."""
+def secret_values(value):
+    """Every password in ``value``: inside URLs, and under keys named ``password`` (to keep them out of output)."""
     found = set()
     if isinstance(value, dict):
-        for item in value.values():
-            found |= url_passwords(item)
+        for key, item in value.items():
+            if str(key).lower() == "password" and isinstance(item, str) and item not in ("", MASK):
+                found.add(item)
+            else:
+                found |= secret_values(item)
     elif isinstance(value, list):
         for item in value:
-            found |= url_passwords(item)
+            found |= secret_values(item)
     elif isinstance(value, str) and "@" in value:
         try:
             password = urlsplit(value).password

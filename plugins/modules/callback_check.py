@@ -22,8 +22,11 @@ description:
     password, and a refusal (HTTP 401 or 403) is expected. An endpoint that accepts anything is a
     finding, not a pass. For Twilio and Bandwidth, the refusal without credentials must be a 401 with
     a C(WWW-Authenticate: Basic) challenge, because those providers send credentials only after one.
-  - With O(receiver_url), the endpoints under that URL are registered at the callback receiver first,
-    and afterwards the receiver is asked what arrived, so the verdict comes from the receiving side too.
+  - With O(receiver_url), the endpoints under that URL are registered at the callback receiver first
+    (an endpoint it already has is kept as it is), and afterwards the receiver is asked for its verdict
+    on each request (the receiver names the event it recorded in its C(X-Receiver-Event-Id) answer
+    header): the real event must be accepted and every probe refused, so the verdict comes from the
+    receiving side too.
   - Every synthetic request carries the header C(X-Cpaas-Callback-Check) whose value identifies the
     run (RV(run_id)), so a receiving application can tell checks from real traffic and ignore them.
 author:
@@ -65,7 +68,13 @@ options:
         password in the URL, Bandwidth never returns C(Password)).
       - A dict whose keys are callback names (V(voice_url)), a provider's credentials field
         (V(callback_creds), V(inbound_callback_creds)...) or V(default), and whose values are dicts
-        with C(username) and C(password).
+        with C(username) (or C(user_id)) and C(password).
+    type: dict
+  configured:
+    description:
+      - The options the application was configured with (for example the same dict given to the
+        C(<provider>_application) module). Passwords that the provider masks or never returns are
+        taken from it, for callbacks whose user matches.
     type: dict
   callback_password:
     description:
@@ -230,7 +239,7 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks, url_passwords
+from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HAS_REQUESTS
 
 ARGUMENT_SPEC = {
@@ -238,7 +247,8 @@ ARGUMENT_SPEC = {
     "application": {"type": "dict", "required": True},
     "callbacks": {"type": "list", "elements": "str"},
     "events": {"type": "dict"},
-    "callback_credentials": {"type": "dict", "no_log": True},
+    "callback_credentials": {"type": "dict", "no_log": False},
+    "configured": {"type": "dict", "no_log": False},
     "callback_password": {"type": "str", "no_log": True},
     "signing_secret": {"type": "str", "no_log": True, "aliases": ["auth_token", "signature_secret"]},
     "api_key": {"type": "str", "no_log": False},
@@ -256,9 +266,11 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"))
-    # A password inside a callback URL of the application is a secret too: never echo it.
-    for callback in url_passwords(module.params["application"]):
-        module.no_log_values.add(callback)
+    # Passwords inside callback URLs and in the credentials are secrets: never echo them. (The
+    # dict options are not no_log as a whole, which would mask every user name and method too.)
+    for option in ("application", "configured", "callback_credentials"):
+        for password in secret_values(module.params[option]):
+            module.no_log_values.add(password)
     params = dict(module.params)
     params["event_overrides"] = params.pop("events") or {}
     if params["timeout"] <= 0 or (params["connect_timeout"] is not None and params["connect_timeout"] <= 0):

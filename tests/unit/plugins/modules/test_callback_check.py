@@ -280,3 +280,67 @@ def test_every_event_type_builds(provider):
     for event in payloads.event_types(provider):
         prepared = payloads.build_event(provider, event, "http://127.0.0.1:9/hook", "POST", {"application_id": "x"})
         assert prepared.body
+
+
+def test_passwords_come_from_the_configured_options(endpoints, run_module):
+    masked = endpoints.url.replace("http://", "http://%s:********@" % USER) + "/good/voice"
+    configured = {"friendly_name": "t", "voice_url": endpoints.url.replace("http://", "http://%s:%s@" % (USER, PASSWORD)) + "/good/voice"}
+
+    result = check(run_module, "twilio", twilio_app(voice_url=masked), configured=configured)
+
+    assert result["passed"] == 1, result
+    assert PASSWORD not in json.dumps(result)
+
+
+def test_bandwidth_password_from_configured_creds(endpoints, run_module):
+    app = {"application_id": "a1", "service_type": "Voice-V2", "call_initiated_callback_url": endpoints.url + "/good/voice",
+           "callback_creds": {"user_id": USER}}
+    configured = {"app_name": "b", "callback_creds": {"user_id": USER, "password": PASSWORD}}
+
+    result = check(run_module, "bandwidth", app, configured=configured)
+
+    # a TwiML <Response> is also a BXML <Response>
+    assert result["passed"] == 1, result
+
+
+@pytest.fixture
+def receiver(tmp_path):
+    from werkzeug.serving import make_server
+
+    from cpaas_receiver.app import create_app
+    from cpaas_receiver.config import config_from_dict
+
+    app = create_app(config_from_dict({"admin_token": "receiver-admin-token", "endpoints": []}, environ={}), str(tmp_path / "events.db"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+def test_receiver_registers_the_endpoints_and_confirms_what_arrived(receiver, run_module):
+    app = twilio_app(voice_url=receiver.replace("http://", "http://%s:********@" % USER) + "/tw/voice",
+                     status_callback=receiver + "/tw/status")
+
+    result = check(run_module, "twilio", app, callback_password=PASSWORD, signing_secret=AUTH_TOKEN,
+                   receiver_url=receiver, receiver_token="receiver-admin-token", timeout=5)
+
+    assert result["passed"] == 2, result
+    voice = result["results"][0]
+    assert voice["checks"][-1]["check"] == "receiver" and voice["checks"][-1]["ok"] is True
+    assert voice["checks"][-1]["verdicts"] == {"no_credentials": "unauthorized", "wrong_credentials": "unauthorized", "event": "accepted"}
+
+
+def test_receiver_expecting_another_password_is_a_failure(receiver, run_module):
+    import requests
+
+    requests.post(receiver + "/api/endpoints", headers={"Authorization": "Bearer receiver-admin-token"}, timeout=5,
+                  json={"path": "/tw/voice", "provider": "twilio", "basic_auth": {"username": USER, "password": "what-the-receiver-expects"}})
+    app = twilio_app(voice_url=receiver + "/tw/voice")
+
+    result = check(run_module, "twilio", app, callback_credentials={"default": {"username": USER, "password": PASSWORD}},
+                   receiver_url=receiver, receiver_token="receiver-admin-token", timeout=5)
+
+    assert problems(result, "voice_url") == ["bad_status"]
+    assert result["results"][0]["checks"][-1]["status"] == 401
