@@ -1,50 +1,139 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order a failure is cheapest to find.
-# Usage: scripts/test.sh [all|lint|sanity|units|tools|integration]...
+# Usage: scripts/test.sh [all|lint|sanity|units|tools|integration|molecule]...
+# (`make test` runs `all`; `make lint`, `make sanity`... run one step.)
+# docs/development.md says what each step checks.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-trap stop_started EXIT
+
+# Tools find each other in the project's virtual environment, and keep their caches
+# inside the project rather than in the user's home.
+export PATH="$BIN:$PATH"
+export XDG_CACHE_HOME="$ROOT/.cache/xdg"
+LOG_DIR="$ROOT/.cache/test-logs"
+mkdir -p "$LOG_DIR" "$XDG_CACHE_HOME"
+
+CURRENT_STEP=""
+TIMINGS=()
 
 section() { printf '\n=== %s ===\n' "$*"; }
 
+print_timings() {
+  ((${#TIMINGS[@]})) || return 0
+  printf '\n=== time per step ===\n'
+  printf '%s\n' "${TIMINGS[@]}"
+}
+
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  stop_started
+  print_timings
+  if ((rc != 0)); then
+    printf '\n*** FAILED: test step "%s" (exit code %d); the output above says why ***\n' "${CURRENT_STEP:-setup}" "$rc" >&2
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ansible_test LABEL ARGS...: scripts/ansible-test.sh ARGS..., keeping a log in
+# .cache/test-logs/LABEL.log. ansible-test only warns "All targets skipped" and
+# exits 0 when it finds nothing to test; here that is a failure, said plainly.
+ansible_test() {
+  local label=$1 log="$LOG_DIR/$1.log"
+  shift
+  scripts/ansible-test.sh "$@" --color no 2>&1 | tee "$log"
+  if grep -q '^WARNING: All targets skipped' "$log"; then
+    echo "error: ansible-test $label found nothing to test (All targets skipped)" >&2
+    return 1
+  fi
+}
+
+# Debian's shellcheck enables ansible-test's shellcheck sanity test (skipped without it).
+ensure_shellcheck() {
+  command -v shellcheck >/dev/null && return 0
+  if ((EUID == 0)) && command -v apt-get >/dev/null; then
+    section "installing Debian's shellcheck (for the shellcheck sanity test)"
+    apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends shellcheck >/dev/null
+  else
+    echo "warning: shellcheck is not installed and cannot be installed without root: the shellcheck sanity test is skipped" >&2
+  fi
+}
+
 lint() {
   section "ruff"
-  "$BIN/ruff" check .
-  section "ansible-lint (production profile)"
-  "$BIN/ansible-lint" --profile production
+  ruff check .
+  section "ansible-lint (production profile, see .ansible-lint)"
+  ansible-lint --profile production
+  section "antsibull-changelog lint"
+  antsibull-changelog lint
+  antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 }
 
 sanity() {
+  ensure_shellcheck
   section "ansible-test sanity"
-  scripts/ansible-test.sh sanity --python 3.11 --local --color no
+  ansible_test sanity sanity --python 3.11 --local
 }
 
 units() {
   section "ansible-test units"
-  scripts/ansible-test.sh units --python 3.11 --local --requirements --color no
+  ansible_test units units --python 3.11 --local --requirements
 }
 
 tools() {
-  section "sandbox and receiver tests (pytest)"
-  run_pytest "tools" tests/tools -q
+  section "sandbox and receiver tests (pytest tests/tools)"
+  run_pytest "tools" tests/tools -q -p no:cacheprovider
 }
 
 integration() {
   section "ansible-test integration (against the sandbox on loopback)"
   start_sandbox
-  scripts/write_integration_config.sh >tests/integration/integration_config.yml
-  scripts/ansible-test.sh integration --python 3.11 --local --color no
+  # written before scripts/ansible-test.sh mirrors the tree, which copies it along
+  scripts/write_integration_config.sh >tests/integration/integration_config.yml.tmp
+  mv tests/integration/integration_config.yml.tmp tests/integration/integration_config.yml
+  ansible_test integration integration --python 3.11 --local
   stop_started
+}
+
+molecule_scenarios() {
+  local file
+  for file in extensions/molecule/*/molecule.yml; do
+    [[ -f $file ]] && basename "$(dirname "$file")"
+  done
+  return 0
+}
+
+molecule() {
+  section "molecule (roles, scenarios under extensions/molecule)"
+  local scenarios
+  scenarios=$(molecule_scenarios)
+  if [[ -z $scenarios ]]; then
+    echo "no molecule scenario yet (extensions/molecule/*/molecule.yml)"
+    return 0
+  fi
+  command molecule test --all
+}
+
+run_step() {
+  local start=$SECONDS
+  CURRENT_STEP=$1
+  "$1"
+  TIMINGS+=("$(printf '%-12s %5ds' "$1" $((SECONDS - start)))")
+  CURRENT_STEP=""
 }
 
 steps=("$@")
 ((${#steps[@]})) || steps=(all)
 for step in "${steps[@]}"; do
   case $step in
-    all) lint; sanity; units; tools; integration ;;
-    lint | sanity | units | tools | integration) "$step" ;;
-    *) echo "unknown step: $step" >&2; exit 2 ;;
+    all) for s in lint sanity units tools integration molecule; do run_step "$s"; done ;;
+    lint | sanity | units | tools | integration | molecule) run_step "$step" ;;
+    *) echo "unknown step: $step (steps: all lint sanity units tools integration molecule)" >&2; exit 2 ;;
   esac
 done
 section "all requested test steps passed"
