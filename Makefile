@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine:
 #   make demo   - set up .venv, start the provider sandbox on loopback, run the demo playbook, stop it
-#   make test   - set up .venv and run every test (lint, sanity, units, sandbox/receiver, integration)
+#   make test   - set up .venv and run every test (lint, sanity, units, sandbox/receiver, integration, molecule)
+# One test step: make lint | sanity | units | tools-test | integration | molecule (docs/development.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint sanity units tools-test integration clean sandbox
+.PHONY: venv demo test lint sanity units tools-test integration molecule clean sandbox
 
 venv: $(STAMP)
 
@@ -39,8 +40,11 @@ tools-test: venv
 integration: venv
 	bash scripts/test.sh integration
 
+molecule: venv
+	bash scripts/test.sh molecule
+
 sandbox: venv
 	$(BIN)/cpaas-sandbox --host 127.0.0.1 --port 8765
 
 clean:
-	rm -rf $(VENV) .cache tests/output
+	rm -rf $(VENV) .cache .ansible tests/output

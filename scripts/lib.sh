@@ -1,4 +1,5 @@
 # Shared helpers of scripts/test.sh and scripts/demo.sh (sourced, not run).
+# shellcheck shell=bash
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN="$ROOT/.venv/bin"
 RUN_DIR="$ROOT/.cache/run"
