@@ -438,3 +438,9 @@ def test_next_offset_never_goes_backwards():
     assert vobiz_utils.next_offset({"next": "/v1/Account/MA_X/Application/?limit=20&offset=20"}, 0, 20) == 20
     assert vobiz_utils.next_offset({"next": "/v1/Account/MA_X/Application/?limit=20&offset=0"}, 0, 20) == 20
     assert vobiz_utils.next_offset({"next": "/v1/Account/MA_X/Application/?page=2"}, 40, 20) == 60
+
+
+def test_a_subaccount_answered_as_a_resource_uri_is_the_same_subaccount():
+    assert vobiz_utils.subaccount_id("/v1/Account/MA_X/Subaccount/SA_ONE/") == "SA_ONE"
+    assert vobiz_utils.subaccount_id("SA_ONE") == "SA_ONE"
+    assert vobiz_utils.subaccount_id(None) is None
