@@ -356,6 +356,8 @@ class VonageApplicationAdapter(ApplicationAdapter):
             desired["keys"] = {"public_key": params["public_key"]}
         capabilities = prune_unset(params.get("capabilities") or {})
         for _capability, _name, webhook in _webhooks_of({"capabilities": capabilities}):
+            for alias in TIMEOUT_ALIASES:  # Ansible keeps an alias next to the option's own name
+                webhook.pop(alias, None)
             if webhook.get("address") == "":
                 # An empty address removes the webhook: nothing else about it is compared.
                 for key in list(webhook):
