@@ -22,7 +22,8 @@ description:
     password, and a refusal (HTTP 401 or 403) is expected. An endpoint that accepts anything is a
     finding, not a pass. For Twilio and Bandwidth, the refusal without credentials must be a 401 with
     a C(WWW-Authenticate: Basic) challenge, because those providers send credentials only after one.
-  - With O(receiver_url), the endpoints under that URL are registered at the callback receiver first
+  - >-
+    With O(receiver_url), the endpoints under that URL are registered at the callback receiver first
     (an endpoint it already has is kept as it is), and afterwards the receiver is asked for its verdict
     on each request (the receiver names the event it recorded in its C(X-Receiver-Event-Id) answer
     header): the real event must be accepted and every probe refused, so the verdict comes from the
