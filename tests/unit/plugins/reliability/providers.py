@@ -120,6 +120,28 @@ def _vobiz_changed(name):
     return dict(_vobiz_desired(name), message_url="https://hooks.example.com/vobiz/message-v2", answer_method="POST")
 
 
+def _vonage_auth(sandbox):
+    creds = sandbox.credentials
+    return {"api_url": sandbox.url, "api_key": creds["VONAGE_API_KEY"], "api_secret": creds["VONAGE_API_SECRET"]}
+
+
+def _vonage_desired(name, event="https://hooks.example.com/vonage/event"):
+    return {
+        "name": name,
+        "capabilities": {
+            "voice": {"webhooks": {
+                "answer_url": {"address": "https://hooks:%s@hooks.example.com/vonage/answer" % URL_PASSWORD, "http_method": "GET"},
+                "event_url": {"address": event, "http_method": "POST"},
+            }},
+            "messages": {"webhooks": {"inbound_url": {"address": "https://hooks.example.com/vonage/inbound", "http_method": "POST"}}},
+        },
+    }
+
+
+def _vonage_changed(name):
+    return _vonage_desired(name, event="https://hooks.example.com/vonage/event-v2")
+
+
 VOBIZ_ANSWER_NAMES = {"default_app": "default_number_app", "sub_account": "subaccount", "log_incoming_message": "log_incoming_messages"}
 
 
@@ -152,6 +174,15 @@ PROVIDERS = [
         canonical=lambda record: {VOBIZ_ANSWER_NAMES.get(key, key): value for key, value in record.items()},
         collection_path=r"/Account/[^/]+/Application/$", item_path=r"/Account/[^/]+/Application/[0-9]+/$",
         secrets=lambda sandbox: [sandbox.credentials["VOBIZ_AUTH_TOKEN"], URL_PASSWORD],
+    ),
+    ProviderCase(
+        name="vonage", module=_module("vonage_application"), info=_module("vonage_application_info"), auth=_vonage_auth,
+        id_option="application_id", name_option="name",
+        record_id=lambda record: record["id"], record_name=lambda record: record["name"],
+        desired=_vonage_desired, changed=_vonage_changed, canonical=lambda record: record,
+        collection_path=r"/v2/applications$", item_path=r"/v2/applications/[0-9a-f-]+$",
+        update_method="PUT",
+        secrets=lambda sandbox: [sandbox.credentials["VONAGE_API_SECRET"], URL_PASSWORD],
     ),
 ]
 LANDED = [case for case in PROVIDERS if case.module is not None]
