@@ -152,7 +152,8 @@ def authenticate() -> None:
 def check_accept() -> None:
     if "Accept" not in request.headers:
         return
-    if request.accept_mimetypes.best_match([JSON_TYPE]) is None:
+    accepted = {value.split(";", 1)[0].strip().lower() for value, quality in request.accept_mimetypes if quality > 0}
+    if not accepted & {JSON_TYPE, "application/*", "*/*"}:
         raise Problem(406, ERRORS + "#accept-header", "Invalid Accept header",
                       "Invalid Accept header provided. Must be one of the following: 'application/json'")
 
