@@ -388,9 +388,10 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
             foreign = self._foreign_options(service_type)
             if foreign:
                 where = "application %s is %s" % (application, service_type) if application else "service_type is %s" % service_type
-                return ("%s cannot be set: %s, and %s only takes %s options (%s)"
-                        % (", ".join(foreign), where, "these are" if len(foreign) > 1 else "it is",
-                           service_type, ", ".join(SERVICE_FIELDS[service_type])))
+                other = VOICE if service_type == MESSAGING else MESSAGING
+                return ("%s %s %s option%s and cannot be set: %s, whose options are %s"
+                        % (", ".join(foreign), "are" if len(foreign) > 1 else "is a", other, "s" if len(foreign) > 1 else "",
+                           where, ", ".join(SERVICE_FIELDS[service_type])))
             return None
         messaging = [key for key in self._given_options() if SERVICE_OF[key] == MESSAGING]
         voice = [key for key in self._given_options() if SERVICE_OF[key] == VOICE]

@@ -28,7 +28,7 @@ description:
   - The application is found by O(application_id) or, when it is not given, by O(app_name). Names are not
     unique at Bandwidth; when several applications share the name, the module fails and lists their ids.
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.bandwidth
   - cpaas.callbacks.common

@@ -14,7 +14,7 @@ description:
   - Applications are returned in the option names of M(cpaas.callbacks.bandwidth_application).
     Bandwidth never returns the passwords of callback credentials; only their user ids show.
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.bandwidth
   - cpaas.callbacks.common
@@ -24,6 +24,7 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module changes nothing, so it has no diff.
 options:
   application_id:
     description: Fetch the application with this id only. An unknown id gives an empty list.
