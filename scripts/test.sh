@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order a failure is cheapest to find.
 # Usage: scripts/test.sh [all|lint|sanity|units|tools|integration|molecule]...
-# (`make test` runs `all`; `make lint`, `make sanity`... run one step.)
+# (`make test` runs `all`; `make lint`, `make sanity`... run one step; `tools` is the
+# sandbox's and the receiver's suites, also runnable alone as `sandbox` and `receiver`.)
 # docs/development.md says what each step checks.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -11,6 +12,7 @@ cd "$ROOT"
 # inside the project rather than in the user's home.
 export PATH="$BIN:$PATH"
 export XDG_CACHE_HOME="$ROOT/.cache/xdg"
+export ANSIBLE_HOME="$ROOT/.cache/ansible-home"
 LOG_DIR="$ROOT/.cache/test-logs"
 mkdir -p "$LOG_DIR" "$XDG_CACHE_HOME"
 
@@ -52,16 +54,26 @@ ansible_test() {
   fi
 }
 
-# Debian's shellcheck enables ansible-test's shellcheck sanity test (skipped without it).
-ensure_shellcheck() {
-  command -v shellcheck >/dev/null && return 0
-  if ((EUID == 0)) && command -v apt-get >/dev/null; then
-    section "installing Debian's shellcheck (for the shellcheck sanity test)"
-    apt-get -o DPkg::Lock::Timeout=300 update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends shellcheck >/dev/null
-  else
-    echo "warning: shellcheck is not installed and cannot be installed without root: the shellcheck sanity test is skipped" >&2
+# ensure_debian_packages PROGRAM WHY PACKAGE...: when PROGRAM (a command or a path) is
+# missing, install the Debian PACKAGEs with apt-get (as root; `apt-get update` first, once).
+# Returns 1 when PROGRAM is still missing (not root, no apt-get), after saying so.
+APT_UPDATED=""
+ensure_debian_packages() {
+  local program=$1 why=$2
+  shift 2
+  if [[ -x $program ]] || command -v "$program" >/dev/null; then
+    return 0
   fi
+  if ((EUID != 0)) || ! command -v apt-get >/dev/null; then
+    echo "warning: $program is missing and only root can install it (apt-get install $*): $why" >&2
+    return 1
+  fi
+  section "installing Debian's $* ($why)"
+  if [[ -z $APT_UPDATED ]]; then
+    apt-get -o DPkg::Lock::Timeout=300 update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 lint() {
@@ -75,7 +87,8 @@ lint() {
 }
 
 sanity() {
-  ensure_shellcheck
+  ensure_debian_packages shellcheck "it enables the shellcheck sanity test" shellcheck ||
+    echo "warning: the shellcheck sanity test is skipped" >&2
   section "ansible-test sanity"
   ansible_test sanity sanity --python 3.11 --local
 }
@@ -85,9 +98,31 @@ units() {
   ansible_test units units --python 3.11 --local --requirements
 }
 
+# The receiver's browser tests drive Debian's Chromium; with it installed they must run
+# (CPAAS_REQUIRE_BROWSER=1 turns a missing browser into a failure instead of a skip).
+ensure_browser() {
+  if ensure_debian_packages /usr/bin/chromium "the receiver's browser tests" chromium chromium-driver; then
+    export CPAAS_REQUIRE_BROWSER=1
+  else
+    echo "warning: the receiver's browser tests are skipped" >&2
+  fi
+}
+
 tools() {
+  ensure_browser
   section "sandbox and receiver tests (pytest tests/tools)"
   run_pytest "tools" tests/tools -q -p no:cacheprovider
+}
+
+sandbox() {
+  section "sandbox tests (pytest tests/tools/sandbox)"
+  run_pytest "sandbox" tests/tools/sandbox -q -p no:cacheprovider
+}
+
+receiver() {
+  ensure_browser
+  section "receiver tests (pytest tests/tools/receiver)"
+  run_pytest "receiver" tests/tools/receiver -q -p no:cacheprovider
 }
 
 integration() {
@@ -132,8 +167,8 @@ steps=("$@")
 for step in "${steps[@]}"; do
   case $step in
     all) for s in lint sanity units tools integration molecule; do run_step "$s"; done ;;
-    lint | sanity | units | tools | integration | molecule) run_step "$step" ;;
-    *) echo "unknown step: $step (steps: all lint sanity units tools integration molecule)" >&2; exit 2 ;;
+    lint | sanity | units | tools | sandbox | receiver | integration | molecule) run_step "$step" ;;
+    *) echo "unknown step: $step (steps: all lint sanity units tools sandbox receiver integration molecule)" >&2; exit 2 ;;
   esac
 done
 section "all requested test steps passed"
