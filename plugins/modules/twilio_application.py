@@ -21,7 +21,7 @@ description:
     names are not unique at Twilio; when several applications share the name, the module fails and
     lists their SIDs.
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.twilio
   - cpaas.callbacks.common

@@ -14,7 +14,7 @@ description:
     friendly name, or fetches one by SID.
   - URL passwords are masked (C(********)) in the result.
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.twilio
   - cpaas.callbacks.common
@@ -24,6 +24,7 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module changes nothing, so it has no diff.
 options:
   sid:
     description: Fetch the application with this SID only. An unknown SID gives an empty list.
