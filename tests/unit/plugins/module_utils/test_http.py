@@ -103,7 +103,8 @@ def test_retries_stop_after_max_retries_with_the_providers_words():
 
     assert len(script.calls) == 3 and waits == [1.0, 1.0]
     assert caught.value.code == 20429
-    assert str(caught.value) == "Demo API: GET /base/apps answered HTTP 429 (error code 20429): Too Many Requests"
+    assert str(caught.value).startswith("Demo API: GET /base/apps answered HTTP 429 (error code 20429): Too Many Requests")
+    assert "safe to run again" in str(caught.value)
 
 
 def test_retry_after_is_capped():
