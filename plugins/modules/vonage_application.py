@@ -23,7 +23,7 @@ description:
   - Vonage returns an application's private key only once, in the answer to its create. The module writes it
     to O(private_key_path) when asked and never shows it in any result, diff or message.
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.vonage
   - cpaas.callbacks.common

@@ -14,7 +14,7 @@ description:
     or fetches one by id.
   - URL passwords are masked (C(********)) in the result; webhook timeouts are shown as C(connection_timeout).
 author:
-  - cpaas.callbacks contributors
+  - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:
   - cpaas.callbacks.vonage
   - cpaas.callbacks.common
@@ -24,6 +24,7 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module changes nothing, so it has no diff.
 options:
   application_id:
     description: Fetch the application with this id (a UUID) only. An unknown id gives an empty list.
