@@ -420,7 +420,12 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
         if wanted_type and have_type and wanted_type != have_type:
             raise ModuleInputError("service_type cannot be changed: application %s is %s, the task asks for %s. "
                                    "Delete it and create a new application instead." % (app_id, have_type, wanted_type))
-        problem = self._service_problem(have_type, app_id) if have_type else None
+        if have_type not in SERVICE_TYPES:
+            if changes:
+                raise ModuleInputError("application %s has service type %r, which this module cannot update (it manages %s "
+                                       "applications)" % (app_id, have_type, " and ".join(SERVICE_TYPES)))
+            return
+        problem = self._service_problem(have_type, app_id)
         if problem:
             raise ModuleInputError(problem)
         if changes:

@@ -300,3 +300,15 @@ def test_planned_shows_a_password_only_where_it_is_set():
     assert a.public(created) == {"callback_creds": {"user_id": "u", "password": "********"}}
     assert a.public(rotated)["callback_creds"]["password"] == "********"
     assert a.planned(current, {"callback_creds": {}}) == {"app_name": "x"}
+
+
+def test_check_change_refuses_other_types_and_legacy_applications():
+    voice = dict(VOICE_APP)
+    with pytest.raises(ModuleInputError, match="service_type cannot be changed"):
+        adapter().check_change(voice, {"service_type": "Messaging-V2"}, {"service_type": ("Voice-V2", "Messaging-V2")})
+    with pytest.raises(ModuleInputError, match="outbound_callback_url is a Messaging-V2 option"):
+        adapter(outbound_callback_url="https://h.example.com/o").check_change(voice, {}, {})
+    legacy = {"application_id": "x", "service_type": "Messaging", "app_name": "old"}
+    adapter().check_change(legacy, {"app_name": "old"}, {})  # nothing to change: fine
+    with pytest.raises(ModuleInputError, match="cannot update"):
+        adapter().check_change(legacy, {"app_name": "new"}, {"app_name": ("old", "new")})
