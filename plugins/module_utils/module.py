@@ -21,6 +21,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.http import (
     ProviderError,
 )
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import url_passwords
+from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
 
 # Options every API-backed module has; documented by the cpaas.callbacks.common doc fragment.
 COMMON_ARGUMENT_SPEC = {
@@ -53,6 +54,10 @@ def build_module(argument_spec, **kwargs):
     module.no_log_values.update(url_passwords(module.params))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception="".join(traceback.format_exception_only(REQUESTS_IMPORT_ERROR)))
+    if module.params.get("api_url") is not None:
+        problem = check_url("api_url", module.params["api_url"], allow_empty=False)
+        if problem:
+            module.fail_json(msg=problem)
     if module.params["timeout"] <= 0:
         module.fail_json(msg="timeout must be a number of seconds greater than 0, got %s" % module.params["timeout"])
     if not 0 <= module.params["max_retries"] <= 10:

@@ -45,6 +45,7 @@ class ProviderCase:
     update_method: str = "POST"
     delete_method: str = "DELETE"
     secrets: Callable[[Any], list] = field(default=lambda sandbox: [])  # secrets that must never appear
+    name_max: int | None = None            # the provider's documented name length limit, if any
 
 
 def _twilio_auth(sandbox):
@@ -156,6 +157,7 @@ PROVIDERS = [
         desired=_twilio_desired, changed=_twilio_changed, canonical=lambda record: record,
         collection_path=r"/Applications\.json$", item_path=r"/Applications/AP[0-9a-f]+\.json$",
         secrets=lambda sandbox: [sandbox.credentials["TWILIO_AUTH_TOKEN"], URL_PASSWORD],
+        name_max=64,
     ),
     ProviderCase(
         name="bandwidth", module=_module("bandwidth_application"), info=_module("bandwidth_application_info"), auth=_bandwidth_auth,
