@@ -256,6 +256,18 @@ def parse_error(response):
 
 
 # ---- the adapter ------------------------------------------------------------------
+def check_application_id(value):
+    """Bandwidth application ids are UUIDs; anything else never reaches a request path."""
+    if value is None:
+        return None
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return ("application_id must be a Bandwidth application id (a UUID such as "
+                "d775585a-ed5b-4a49-8b96-f68c0a993ebe), got %r" % value)
+    return None
+
+
 def _creds_path(key):
     return key + ".password"
 
@@ -296,6 +308,9 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
                                 provider_message="the answer is not a Bandwidth application document: %s" % error) from None
 
     def get(self, app_id):
+        problem = check_application_id(app_id)
+        if problem:
+            raise ModuleInputError(problem)
         path = self.item_path(app_id)
         response = self.client.request("GET", path, expected=(200, 404))
         if response.status_code == 404:
@@ -360,13 +375,7 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
         params = self.params
         problems = [check_text("app_name", params.get("app_name"))]
         problems += [check_url(key, params.get(key)) for key in URL_FIELDS]
-        app_id = params.get("application_id")
-        if app_id is not None:
-            try:
-                uuid.UUID(app_id)
-            except ValueError:
-                problems.append("application_id must be a Bandwidth application id (a UUID such as "
-                                "d775585a-ed5b-4a49-8b96-f68c0a993ebe), got %r" % app_id)
+        problems.append(check_application_id(params.get("application_id")))
         for service_type, key in REQUIRED_URL.items():
             if params.get(key) == "":
                 problems.append("%s cannot be cleared: %s applications require it" % (key, service_type))

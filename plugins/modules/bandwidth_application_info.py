@@ -27,7 +27,7 @@ attributes:
     description: The module changes nothing, so it has no diff.
 options:
   application_id:
-    description: Fetch the application with this id only. An unknown id gives an empty list.
+    description: Fetch the application with this id (a UUID) only. An unknown id gives an empty list; a value that is not a UUID fails.
     type: str
   app_name:
     description: Only the applications with exactly this name.

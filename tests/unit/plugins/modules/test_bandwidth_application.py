@@ -542,3 +542,10 @@ def test_info_lists_filters_and_fetches(sandbox, bw, run_module):
     for result in (everything, named, one, missing):
         assert result["changed"] is False
         assert_no_secret(result, bw.api_password)
+
+
+def test_info_refuses_an_id_that_is_not_a_uuid_before_any_request(sandbox, bw, run_module):
+    result = run_module(bandwidth_application_info.main, dict(bw.args, application_id=".."))
+
+    assert result["failed"] is True and "application_id must be a Bandwidth application id" in result["msg"]
+    assert sandbox.requests(PROVIDER) == []
