@@ -207,7 +207,7 @@ EXAMPLES = r"""
       password: "{{ new_callback_password }}"
     update_password: always
 
-- name: Remove the fallback URL and the status URL's credentials
+- name: Remove the outbound credentials; the inbound ones stay, so their password must be given (an update replaces everything)
   cpaas.callbacks.bandwidth_application:
     application_id: "{{ sms_gateway.application.application_id }}"
     outbound_callback_creds: {}
@@ -252,7 +252,7 @@ differences:
   description:
     - The fields that differ between Bandwidth and the task (the fields set on a create). A credentials
       field is named with its part, for example C(callback_creds.user_id), or C(callback_creds.password)
-      with O(update_password=always).
+      with O(update_password=always); removed credentials are named by their option, for example C(callback_creds).
   returned: always
   type: list
   elements: str
