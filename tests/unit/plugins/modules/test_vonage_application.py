@@ -631,3 +631,48 @@ def test_url_password_is_masked_everywhere_and_still_compared(sandbox, vonage, r
     assert created["application"]["capabilities"]["voice"]["webhooks"]["answer_url"]["address"] == \
         "https://hookuser:********@hooks.example.com/answer"
     assert vonage.the_app()["capabilities"]["voice"]["webhooks"]["answer_url"]["address"] == secret_url
+
+
+def test_server_error_on_put_is_retried_because_a_put_is_idempotent(sandbox, vonage, run_module):
+    run_module(vonage_application.main, vonage.app(name="flaky", capabilities={"rtc": RTC}))
+    sandbox.clear_requests()
+    sandbox.fault(provider=PROVIDER, method="PUT", kind="status", status=503, count=1, after=True)
+
+    result = run_module(vonage_application.main, vonage.app(name="flaky", privacy={"improve_ai": False}))
+
+    assert result["changed"] is True and result["differences"] == ["privacy.improve_ai"]
+    assert [entry["status"] for entry in sandbox.writes(PROVIDER)] == [503, 200]
+    assert vonage.the_app()["privacy"] == {"improve_ai": False}
+    assert vonage.the_app()["capabilities"] == {"rtc": RTC}
+
+
+def test_provider_default_privacy_is_not_drift(sandbox, vonage, run_module):
+    vonage.create_directly(name="defaults")  # Vonage's default is improve_ai: true
+    sandbox.clear_requests()
+
+    result = run_module(vonage_application.main, vonage.app(name="defaults", privacy={"improve_ai": True}))
+
+    assert result["changed"] is False
+    assert sandbox.writes(PROVIDER) == []
+
+
+def test_canonical_and_wire_forms():
+    answer = {
+        "id": "78d335fa-323d-0114-9c3d-d6f0d48968cf", "name": "a",
+        "keys": {"public_key": "PUB", "private_key": "PRIV"},
+        "capabilities": {
+            "voice": {"webhooks": {"answer_url": {"address": "https://h.example.com/a", "connect_timeout": 400}}},
+            "verify": {"webhooks": {"status_url": {"address": "https://h.example.com/v", "http_method": "POST"}}, "version": "v2"},
+        },
+        "_links": {"self": {"href": "/v2/applications/78d335fa-323d-0114-9c3d-d6f0d48968cf"}},
+    }
+
+    application, private_key = vonage_utils.canonical(answer)
+    body = vonage_utils.to_wire(application)
+
+    assert private_key == "PRIV" and application["keys"] == {"public_key": "PUB"}
+    assert application["capabilities"]["voice"]["webhooks"]["answer_url"] == {"address": "https://h.example.com/a", "connection_timeout": 400}
+    assert answer["keys"]["private_key"] == "PRIV"  # the answer itself is left alone
+    assert set(body) == {"name", "keys", "capabilities"}
+    assert "version" not in body["capabilities"]["verify"]
+    assert application["capabilities"]["verify"]["version"] == "v2"
