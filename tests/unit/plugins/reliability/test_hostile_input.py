@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED
+from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED, URL_PASSWORD
 
 BAD_URLS = [
     ("not-a-url", "not a url"),
@@ -29,6 +29,8 @@ BAD_URLS = [
     ("newline", "https://hooks.example.com/voice\nX-Injected: 1"),
     ("bad-port", "https://hooks.example.com:99999/voice"),
     ("no-scheme", "hooks.example.com/voice"),
+    ("ftp-with-password", "ftp://hooks:%s@files.example.com/x" % URL_PASSWORD),
+    ("space-with-password", "https://hooks:%s@exa mple.com/x" % URL_PASSWORD),
 ]
 # Refused before any request only where the provider documents the limit (ProviderCase.name_max).
 OVERSIZED_NAME = "n" * 5000
