@@ -312,3 +312,26 @@ def test_check_change_refuses_other_types_and_legacy_applications():
     adapter().check_change(legacy, {"app_name": "old"}, {})  # nothing to change: fine
     with pytest.raises(ModuleInputError, match="cannot update"):
         adapter().check_change(legacy, {"app_name": "new"}, {"app_name": ("old", "new")})
+
+
+class FakeClient:
+    """Answers every request with one body, as a hostile or broken provider might."""
+
+    max_retries = 0
+
+    def __init__(self, content, status=200):
+        self.response = FakeResponse(content)
+        self.response.status_code = status
+
+    def request(self, method, path, **kwargs):
+        return self.response
+
+
+@pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<html>gateway</html", VOICE_RESPONSE_AS_PUBLISHED])
+def test_a_hostile_or_broken_answer_becomes_a_provider_error(body):
+    hostile = bw.BandwidthApplicationAdapter(FakeModule(account_id="9900000"), client=FakeClient(body))
+
+    with pytest.raises(bw.ProviderError) as failure:
+        hostile.list()
+    assert "not a Bandwidth application document" in str(failure.value)
+    assert "lol" not in str(failure.value)
