@@ -326,6 +326,9 @@ class FakeClient:
     def request(self, method, path, **kwargs):
         return self.response
 
+    def url(self, path):
+        return "http://127.0.0.1:9/api/" + path
+
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<html>gateway</html", VOICE_RESPONSE_AS_PUBLISHED])
 def test_a_hostile_or_broken_answer_becomes_a_provider_error(body):
@@ -334,4 +337,5 @@ def test_a_hostile_or_broken_answer_becomes_a_provider_error(body):
     with pytest.raises(bw.ProviderError) as failure:
         hostile.list()
     assert "not a Bandwidth application document" in str(failure.value)
+    assert "GET /api/accounts/9900000/applications answered HTTP 200" in str(failure.value)
     assert "lol" not in str(failure.value)
