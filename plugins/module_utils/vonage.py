@@ -329,12 +329,22 @@ class VonageApplicationAdapter(ApplicationAdapter):
                 "Give the application a key pair you own with public_key (application_id %s), or regenerate its key at Vonage."
                 % (app_id, path, error.strerror or error, app_id), application) from error
         try:
-            os.fchmod(descriptor, 0o600)
-            data = private_key.encode("utf-8")
-            while data:
-                data = data[os.write(descriptor, data):]
-        finally:
-            os.close(descriptor)
+            try:
+                os.fchmod(descriptor, 0o600)
+                data = private_key.encode("utf-8")
+                while data:
+                    data = data[os.write(descriptor, data):]
+            finally:
+                os.close(descriptor)
+        except OSError as error:
+            try:
+                os.unlink(path)  # never leave half a key behind
+            except OSError:
+                pass
+            raise PrivateKeyLost(
+                "Vonage created application %s, but writing its private key to %s failed (%s), so the key is lost. "
+                "Give the application a key pair you own with public_key (application_id %s), or regenerate its key at Vonage."
+                % (app_id, path, error.strerror or error, app_id), application) from error
         self.private_key_written = True
 
     def update(self, current, desired, changes):

@@ -676,3 +676,24 @@ def test_canonical_and_wire_forms():
     assert set(body) == {"name", "keys", "capabilities"}
     assert "version" not in body["capabilities"]["verify"]
     assert application["capabilities"]["verify"]["version"] == "v2"
+
+
+def test_key_file_that_cannot_be_written_fails_naming_the_created_application(sandbox, vonage, run_module, tmp_path, monkeypatch):
+    key_file = tmp_path / "disk-full.key"
+    real_write = os.write
+
+    def failing_write(descriptor, data):
+        if b"PRIVATE KEY" in bytes(data):
+            raise OSError(28, "No space left on device")
+        return real_write(descriptor, data)
+
+    monkeypatch.setattr(vonage_utils.os, "write", failing_write)
+
+    result = run_module(vonage_application.main, vonage.app(name="no-space", private_key_path=str(key_file), capabilities={"rtc": RTC}))
+
+    monkeypatch.undo()
+    [app] = vonage.apps()
+    assert result["failed"] is True and result["changed"] is True
+    assert app["id"] in result["msg"] and "No space left on device" in result["msg"]
+    assert not key_file.exists()
+    no_secrets(result, vonage.secret)
