@@ -27,7 +27,8 @@ the same code ``callback_check`` uses) and sends it:
 
 The answer says what happened: every attempt with URL (password masked), method,
 whether credentials and a signature were sent, status, latency and whether the body
-was what the provider needs (TwiML, BXML, NCCO, Vobiz XML).
+was what the provider needs (TwiML, BXML, NCCO, Vobiz XML); when the callback is a cpaas
+callback receiver, ``receiver_event_id`` names the event it recorded (``X-Receiver-Event-Id``).
 """
 
 from __future__ import annotations
@@ -145,9 +146,10 @@ def deliver(provider: str, record: dict[str, Any], callback: payloads.Callback, 
         }
         if response is not None:
             ok, detail = payloads.check_answer(callback.answer, response.status_code, response.headers.get("Content-Type"), response.content)
-            entry.update(answer_ok=ok, answer=detail, challenge=response.headers.get("WWW-Authenticate"))
+            entry.update(answer_ok=ok, answer=detail, challenge=response.headers.get("WWW-Authenticate"),
+                         receiver_event_id=response.headers.get("X-Receiver-Event-Id"))
         else:
-            entry.update(answer_ok=False, answer=error, challenge=None)
+            entry.update(answer_ok=False, answer=error, challenge=None, receiver_event_id=None)
         attempts.append(entry)
         return entry
 

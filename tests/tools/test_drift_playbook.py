@@ -1,0 +1,128 @@
+"""playbooks/drift.yml against a started sandbox: exit 0 without drift, non-zero with a report
+(JSON and JUnit XML) naming the application and the changed field, and never a write request."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import requests
+
+from cpaas_sandbox.app import create_app
+from cpaas_sandbox.credentials import export_lines
+from cpaas_sandbox.server import SandboxServer
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
+HOOK_PASSWORD = "drift-test-hook-password"
+EXAMPLE = ["-e", "@playbooks/examples/applications.yml", "-e", "hooks_scheme=http", "-e", "hooks_host=127.0.0.1:9",
+           "-e", "hook_password=" + HOOK_PASSWORD]
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    server = SandboxServer(create_app(environ={})).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def env(sandbox, tmp_path_factory):
+    environ = dict(os.environ)
+    for line in export_lines(sandbox.url, environ={}):
+        name, _sep, value = line[len("export "):].partition("=")
+        environ[name] = shlex.split(value)[0]
+    environ["CPAAS_DRIFT_REPORT_DIR"] = str(tmp_path_factory.mktemp("drift"))
+    environ["ANSIBLE_NOCOLOR"] = "1"
+    return environ
+
+
+def run(playbook, env):
+    if not PLAYBOOK.exists():
+        pytest.skip("ansible-playbook is not installed next to this Python")
+    return subprocess.run([str(PLAYBOOK), "playbooks/%s" % playbook, *EXAMPLE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def writes(sandbox):
+    return [entry for entry in sandbox.state.requests() if entry["method"] not in ("GET", "HEAD")]
+
+
+def report(env):
+    folder = Path(env["CPAAS_DRIFT_REPORT_DIR"])
+    return json.loads((folder / "drift-report.json").read_text()), ET.parse(folder / "drift-report.xml").getroot()  # noqa: S314 - our own report
+
+
+@pytest.fixture(scope="module")
+def converged(sandbox, env):
+    result = run("converge.yml", env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    return sandbox
+
+
+def test_no_drift_exits_0_and_writes_nothing(converged, env):
+    converged.state.clear_requests()
+
+    result = run("drift.yml", env)
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert writes(converged) == []
+    data, junit = report(env)
+    assert data["drift"] is False
+    assert {app["name"]: app["status"] for app in data["applications"]} == {
+        "support-line": "in_sync", "sms-gateway": "in_sync", "voice-ivr": "in_sync", "contact-center": "in_sync", "field-service": "in_sync"}
+    assert junit.get("tests") == "5" and junit.get("failures") == "0"
+
+
+def test_drift_exits_non_zero_with_a_report_naming_the_field(converged, env):
+    apps = requests.get(converged.url + "/_sandbox/twilio/applications", timeout=10).json()["applications"]
+    sid = next(app["sid"] for app in apps if app["friendly_name"] == "support-line")
+    response = requests.patch("%s/_sandbox/twilio/applications/%s" % (converged.url, sid), json={"voice_method": "GET"}, timeout=10)
+    assert response.status_code == 200
+    converged.state.clear_requests()
+
+    result = run("drift.yml", env)
+
+    assert result.returncode != 0
+    assert "drift in 1 application(s): twilio support-line: DRIFT: voice_method" in result.stdout
+    assert writes(converged) == [], "check mode must never write"
+    data, junit = report(env)
+    assert data["drift"] is True
+    drifted = [app for app in data["applications"] if app["status"] != "in_sync"]
+    assert drifted == [{"name": "support-line", "provider": "twilio", "status": "drift", "error": None,
+                        "fields": [{"field": "voice_method", "provider_value": "GET", "desired_value": "POST"}]}]
+    failures = junit.findall(".//testcase/failure")
+    assert len(failures) == 1 and "voice_method" in failures[0].get("message")
+    everything = json.dumps(data) + ET.tostring(junit, encoding="unicode") + result.stdout
+    assert HOOK_PASSWORD not in everything
+
+
+def test_nested_field_paths_are_named_and_secrets_stay_masked(converged, env):
+    apps = requests.get(converged.url + "/_sandbox/twilio/applications", timeout=10).json()["applications"]
+    sid = next(app["sid"] for app in apps if app["friendly_name"] == "support-line")
+    requests.patch("%s/_sandbox/twilio/applications/%s" % (converged.url, sid), timeout=10,
+                   json={"voice_method": "POST", "voice_url": "http://cpaas:another-password@127.0.0.1:9/twilio/voice"})
+    vonage = requests.get(converged.url + "/_sandbox/vonage/applications", timeout=10).json()["applications"][0]
+    vonage["capabilities"]["voice"]["webhooks"]["event_url"]["http_method"] = "GET"
+    requests.patch("%s/_sandbox/vonage/applications/%s" % (converged.url, vonage["id"]), json={"capabilities": vonage["capabilities"]}, timeout=10)
+    converged.state.clear_requests()
+
+    result = run("drift.yml", env)
+
+    assert result.returncode != 0
+    assert writes(converged) == []
+    data, _junit = report(env)
+    fields = {app["name"]: [f["field"] for f in app["fields"]] for app in data["applications"] if app["fields"]}
+    assert fields == {"support-line": ["voice_url"], "contact-center": ["capabilities.voice.webhooks.event_url.http_method"]}
+    text = json.dumps(data)
+    assert "another-password" not in text and HOOK_PASSWORD not in text
+    assert re.search(r"cpaas:\*+@127\.0\.0\.1:9/twilio/voice", text)
