@@ -17,6 +17,7 @@ LOG_DIR="$ROOT/.cache/test-logs"
 mkdir -p "$LOG_DIR" "$XDG_CACHE_HOME"
 
 CURRENT_STEP=""
+STEP_START=$SECONDS
 TIMINGS=()
 
 section() { printf '\n=== %s ===\n' "$*"; }
@@ -31,6 +32,9 @@ on_exit() {
   local rc=$?
   trap - EXIT
   stop_started
+  if [[ -n $CURRENT_STEP ]]; then
+    TIMINGS+=("$(printf '%-12s %5ds  FAILED' "$CURRENT_STEP" $((SECONDS - STEP_START)))")
+  fi
   print_timings
   if ((rc != 0)); then
     printf '\n*** FAILED: test step "%s" (exit code %d); the output above says why ***\n' "${CURRENT_STEP:-setup}" "$rc" >&2
@@ -155,10 +159,10 @@ molecule() {
 }
 
 run_step() {
-  local start=$SECONDS
+  STEP_START=$SECONDS
   CURRENT_STEP=$1
   "$1"
-  TIMINGS+=("$(printf '%-12s %5ds' "$1" $((SECONDS - start)))")
+  TIMINGS+=("$(printf '%-12s %5ds' "$1" $((SECONDS - STEP_START)))")
   CURRENT_STEP=""
 }
 
