@@ -13,7 +13,7 @@ from importlib import resources
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .config import ConfigError, endpoint_from_dict
+from .config import PROVIDERS, ConfigError, endpoint_from_dict
 from .store import VERDICTS
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -83,6 +83,9 @@ def list_events():
     verdict = args.get("verdict")
     if verdict is not None and verdict not in VERDICTS:
         return error(400, "verdict must be one of %s" % ", ".join(VERDICTS))
+    provider = args.get("provider")
+    if provider is not None and provider not in PROVIDERS:
+        return error(400, "provider must be one of %s" % ", ".join(PROVIDERS))
     since = None
     if "since" in args:
         try:
@@ -91,7 +94,7 @@ def list_events():
             return error(400, str(exc))
     events = current_app.store.list_events(
         endpoint=args.get("endpoint"),
-        provider=args.get("provider"),
+        provider=provider,
         verdict=verdict,
         since=since,
         after_id=after_id,
