@@ -1,0 +1,1 @@
+"""Reliability suites of the sandbox and the receiver (plain pytest)."""
