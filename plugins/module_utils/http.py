@@ -164,7 +164,7 @@ class HttpClient:
                     self._wait(attempt)
                     attempt += 1
                     continue
-                raise ProviderError(self.provider, method, shown_path, provider_message="connection timed out (%s)" % type(exc).__name__)
+                raise ProviderError(self.provider, method, shown_path, provider_message="connection timed out (%s)" % type(exc).__name__) from exc
             except requests.exceptions.RequestException as exc:
                 if idempotent and attempt < self.max_retries:
                     self._wait(attempt)
@@ -172,7 +172,7 @@ class HttpClient:
                     continue
                 raise ProviderError(self.provider, method, shown_path,
                                     provider_message="no answer (%s)" % type(exc).__name__,
-                                    outcome_unknown=not idempotent)
+                                    outcome_unknown=not idempotent) from exc
             status = response.status_code
             if status in expected:
                 return response

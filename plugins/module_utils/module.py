@@ -22,7 +22,6 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.http import (
 )
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import url_passwords
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
-from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
 
 # Options every API-backed module has; documented by the cpaas.callbacks.common doc fragment.
 COMMON_ARGUMENT_SPEC = {
@@ -61,9 +60,6 @@ def build_module(argument_spec, **kwargs):
             module.fail_json(msg=problem)
     if module.params["timeout"] <= 0:
         module.fail_json(msg="timeout must be a number of seconds greater than 0, got %s" % module.params["timeout"])
-    api_url_problem = check_url("api_url", module.params.get("api_url"), allow_empty=False)
-    if api_url_problem:
-        module.fail_json(msg=api_url_problem)
     if not 0 <= module.params["max_retries"] <= 10:
         module.fail_json(msg="max_retries must be between 0 and 10, got %s" % module.params["max_retries"])
     return module

@@ -13,8 +13,8 @@ import json
 
 import pytest
 import requests
-
 from ansible.module_utils.testing import patch_module_args
+
 from cpaas_sandbox.credentials import defaults as sandbox_defaults
 from cpaas_sandbox.testing import running_sandbox
 

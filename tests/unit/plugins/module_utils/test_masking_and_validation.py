@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password, url_passwords
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url
 
