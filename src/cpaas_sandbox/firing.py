@@ -126,6 +126,8 @@ def deliver(provider: str, record: dict[str, Any], callback: payloads.Callback, 
     if signed:
         payloads.sign_event(prepared, secret, api_key=context.get("api_key"), application_id=context.get("application_id"))
     creds = stored_credentials(provider, record, callback)
+    if "Authorization" in prepared.headers:
+        creds = None  # a Vonage signed callback: the JWT takes the Authorization header
     timeouts = timeout_for(provider, record, callback, timeout)
     session = requests.Session()
     session.trust_env = False
