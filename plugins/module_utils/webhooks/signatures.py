@@ -346,7 +346,7 @@ def _vobiz_base_url(url):
 
 def vobiz_nonce():
     """A 20-digit nonce like the ones Vobiz sends."""
-    return "".join(secrets.choice("0123456789") for _ in range(20))
+    return "".join(secrets.choice("0123456789") for _digit in range(20))
 
 
 def vobiz_v2_signature(auth_token, url, nonce):

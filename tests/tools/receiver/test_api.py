@@ -95,36 +95,36 @@ def test_list_filters_get_and_clear(receiver):
     receiver.client.post("/bandwidth/messaging", json=[{"type": "message-delivered"}])
     receiver.client.post("/elsewhere")  # unexpected
 
-    _, body = api(receiver, "GET", "/api/events")
+    _resp, body = api(receiver, "GET", "/api/events")
     assert body["count"] == 4
     assert [e["id"] for e in body["events"]] == sorted((e["id"] for e in body["events"]), reverse=True)
 
-    _, body = api(receiver, "GET", "/api/events?endpoint=/generic")
+    _resp, body = api(receiver, "GET", "/api/events?endpoint=/generic")
     assert {e["verdict"] for e in body["events"]} == {"accepted", "method_not_allowed"}
-    _, body = api(receiver, "GET", "/api/events?provider=bandwidth")
+    _resp, body = api(receiver, "GET", "/api/events?provider=bandwidth")
     assert [e["endpoint"] for e in body["events"]] == ["/bandwidth/messaging"]
-    _, body = api(receiver, "GET", "/api/events?verdict=unexpected")
+    _resp, body = api(receiver, "GET", "/api/events?verdict=unexpected")
     assert [e["path"] for e in body["events"]] == ["/elsewhere"]
-    _, body = api(receiver, "GET", "/api/events?limit=1")
+    _resp, body = api(receiver, "GET", "/api/events?limit=1")
     assert body["count"] == 1
     first_id = body["events"][0]["id"]
-    _, body = api(receiver, "GET", "/api/events?after_id=%d" % (first_id - 1))
+    _resp, body = api(receiver, "GET", "/api/events?after_id=%d" % (first_id - 1))
     assert [e["id"] for e in body["events"]] == [first_id]
-    _, body = api(receiver, "GET", "/api/events?since=2000-01-01T00:00:00Z")
+    _resp, body = api(receiver, "GET", "/api/events?since=2000-01-01T00:00:00Z")
     assert body["count"] == 4
-    _, body = api(receiver, "GET", "/api/events?since=2999-01-01T00:00:00%2B02:00")
+    _resp, body = api(receiver, "GET", "/api/events?since=2999-01-01T00:00:00%2B02:00")
     assert body["count"] == 0
 
-    _, event = api(receiver, "GET", "/api/events/%d" % first_id)
+    _resp, event = api(receiver, "GET", "/api/events/%d" % first_id)
     assert event["path"] == "/elsewhere" and event["verdict"] == "unexpected"
-    response, _ = api(receiver, "GET", "/api/events/999999")
+    response, _body = api(receiver, "GET", "/api/events/999999")
     assert response.status_code == 404
 
-    _, body = api(receiver, "DELETE", "/api/events?endpoint=/generic")
+    _resp, body = api(receiver, "DELETE", "/api/events?endpoint=/generic")
     assert body == {"deleted": 2}
-    _, body = api(receiver, "DELETE", "/api/events")
+    _resp, body = api(receiver, "DELETE", "/api/events")
     assert body == {"deleted": 2}
-    _, body = api(receiver, "GET", "/api/events")
+    _resp, body = api(receiver, "GET", "/api/events")
     assert body["count"] == 0
 
 
@@ -136,8 +136,8 @@ def test_bad_filters_are_400(receiver, query):
 
 def test_event_detail_has_headers_and_body(receiver):
     receiver.client.post("/generic", data=b"\xff\x00binary", headers={"X-Custom": "v1"})
-    _, listing = api(receiver, "GET", "/api/events")
-    _, event = api(receiver, "GET", "/api/events/%d" % listing["events"][0]["id"])
+    _resp, listing = api(receiver, "GET", "/api/events")
+    _resp, event = api(receiver, "GET", "/api/events/%d" % listing["events"][0]["id"])
     assert ["X-Custom", "v1"] in event["headers"]
     assert event["body_text"] is None and event["body_base64"] == "/wBiaW5hcnk="
 
@@ -150,11 +150,11 @@ def test_endpoints_added_at_run_time_work_and_can_be_removed(receiver):
     assert body["basic_auth"] == {"username": "cc"} and body["signing_secret_set"] is True and body["source"] == "api"
     assert "cc-secret-pw" not in response.get_data(as_text=True)
 
-    response, _ = api(receiver, "POST", "/api/endpoints", json=new)
+    response, _body = api(receiver, "POST", "/api/endpoints", json=new)
     assert response.status_code == 409
-    _, listing = api(receiver, "GET", "/api/endpoints")
+    _resp, listing = api(receiver, "GET", "/api/endpoints")
     assert "/check/answer" in [e["path"] for e in listing["endpoints"]]
-    _, one = api(receiver, "GET", "/api/endpoints/check/answer")
+    _resp, one = api(receiver, "GET", "/api/endpoints/check/answer")
     assert one["path"] == "/check/answer"
 
     url = "http://localhost/check/answer"
@@ -166,10 +166,10 @@ def test_endpoints_added_at_run_time_work_and_can_be_removed(receiver):
     wrong = receiver.client.post("/check/answer", data=params, headers=dict(signed, Authorization=basic("cc", "nope")))
     assert wrong.status_code == 401
 
-    response, _ = api(receiver, "DELETE", "/api/endpoints/check/answer")
+    response, _body = api(receiver, "DELETE", "/api/endpoints/check/answer")
     assert response.status_code == 204
     assert receiver.client.post("/check/answer", data=params).status_code == 404
-    response, _ = api(receiver, "DELETE", "/api/endpoints/check/answer")
+    response, _body = api(receiver, "DELETE", "/api/endpoints/check/answer")
     assert response.status_code == 404
 
 
@@ -194,7 +194,7 @@ def test_bad_endpoints_are_400_with_a_clear_message(receiver, payload, message):
 
 
 def test_non_json_endpoint_body_is_400(receiver):
-    response, _ = api(receiver, "POST", "/api/endpoints", data="path=/x", content_type="application/x-www-form-urlencoded")
+    response, _body = api(receiver, "POST", "/api/endpoints", data="path=/x", content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
 
 
@@ -207,5 +207,5 @@ def test_openapi_document_is_served_without_token(receiver):
 def test_unknown_api_path_is_a_json_404_and_not_an_event(receiver):
     response = receiver.client.get("/api/nothing", headers=bearer())
     assert response.status_code == 404 and response.get_json()["error"]
-    _, body = api(receiver, "GET", "/api/events")
+    _resp, body = api(receiver, "GET", "/api/events")
     assert body["count"] == 0

@@ -69,7 +69,7 @@ def test_chunked_oversized_body_is_refused(served_receiver):
     served = served_receiver(base_config(max_body_bytes=1024))
 
     def chunks():
-        for _ in range(8):
+        for _chunk in range(8):
             yield b"B" * 512
 
     response = requests.post(served.url + "/generic", data=chunks(), timeout=10)
@@ -79,9 +79,9 @@ def test_chunked_oversized_body_is_refused(served_receiver):
 def test_admin_token_from_the_environment_wins(tmp_path):
     config = tmp_path / "c.yml"
     config.write_text("admin_token: short\nendpoints: []\n")
-    bad = subprocess.run([str(RECEIVER_BIN), "--config", str(config), "--check-config"], capture_output=True, text=True)
+    bad = subprocess.run([str(RECEIVER_BIN), "--config", str(config), "--check-config"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "at least 8 characters" in bad.stderr
-    good = subprocess.run([str(RECEIVER_BIN), "--config", str(config), "--check-config"], capture_output=True, text=True,
+    good = subprocess.run([str(RECEIVER_BIN), "--config", str(config), "--check-config"], capture_output=True, text=True, check=False,
                           env={"CPAAS_RECEIVER_ADMIN_TOKEN": "long-enough-token", "PATH": "/usr/bin:/bin"})
     assert good.returncode == 0, good.stderr
 
