@@ -46,10 +46,10 @@ def env(sandbox, tmp_path_factory):
     return environ
 
 
-def run(playbook, env):
+def run(playbook, env, *extra):
     if not PLAYBOOK.exists():
         pytest.skip("ansible-playbook is not installed next to this Python")
-    return subprocess.run([str(PLAYBOOK), "playbooks/%s" % playbook, *EXAMPLE], cwd=ROOT, env=env,
+    return subprocess.run([str(PLAYBOOK), "playbooks/%s" % playbook, *EXAMPLE, *extra], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
@@ -126,3 +126,13 @@ def test_nested_field_paths_are_named_and_secrets_stay_masked(converged, env):
     text = json.dumps(data)
     assert "another-password" not in text and HOOK_PASSWORD not in text
     assert re.search(r"cpaas:\*+@127\.0\.0\.1:9/twilio/voice", text)
+
+
+def test_converge_in_check_mode_writes_nothing(converged, env):
+    converged.state.clear_requests()
+
+    result = run("converge.yml", env, "--check")
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "twilio support-line: changed: voice_url" in result.stdout  # the drift left by the previous test
+    assert writes(converged) == []
