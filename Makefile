@@ -2,12 +2,13 @@
 #   make demo   - set up .venv, start the provider sandbox on loopback, run the demo playbook, stop it
 #   make test   - set up .venv and run every test (lint, sanity, units, sandbox/receiver, integration, molecule)
 # One test step: make lint | sanity | units | tools-test | integration | molecule (docs/development.md).
+# Benchmarks (not part of make test): make bench (docs/benchmarks.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint sanity units tools-test integration molecule clean sandbox
+.PHONY: venv demo test lint sanity units tools-test integration molecule clean sandbox bench
 
 venv: $(STAMP)
 
@@ -42,6 +43,9 @@ integration: venv
 
 molecule: venv
 	bash scripts/test.sh molecule
+
+bench: venv
+	bash bench/run.sh
 
 sandbox: venv
 	$(BIN)/cpaas-sandbox --host 127.0.0.1 --port 8765
