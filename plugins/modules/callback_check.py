@@ -223,12 +223,12 @@ results:
       outcome: passed
       problems: []
       latency_ms: 12.5
-passed:
+callbacks_passed:
   description: How many callbacks passed.
   returned: always
   type: int
-failed:
-  description: How many callbacks failed.
+callbacks_failed:
+  description: How many callbacks failed (the task fails when this is not 0, unless O(report_only) is set).
   returned: always
   type: int
 summary:
@@ -280,9 +280,9 @@ def main():
         result = run_checks(params, check_mode=module.check_mode)
     except CheckInputError as error:
         module.fail_json(msg=str(error))
-    if result["failed"] and not params["report_only"]:
+    if result["callbacks_failed"] and not params["report_only"]:
         module.fail_json(msg="%d of %d callback(s) failed: %s" % (
-            result["failed"], len(result["results"]), "; ".join(line for line in result["summary"] if "FAILED" in line)),
+            result["callbacks_failed"], len(result["results"]), "; ".join(line for line in result["summary"] if "FAILED" in line)),
             changed=False, **result)
     module.exit_json(changed=False, **result)
 
