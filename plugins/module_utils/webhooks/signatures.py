@@ -316,8 +316,9 @@ def vonage_verify(secret, authorization, body, now=None, leeway=60, require_payl
     ``authorization`` is the ``Authorization`` header value (``Bearer <jwt>``) or the
     bare token; ``body`` the raw body. The JWT must be HS256 with ``secret``, and its
     ``payload_hash`` must equal the hex SHA-256 of the body. Vonage's own SDK checks
-    only the signature; a missing ``payload_hash`` is refused here unless
-    ``require_payload_hash`` is false.
+    only the signature; here a request with a body whose token has no ``payload_hash``
+    is refused (a changed body could not be detected) unless ``require_payload_hash``
+    is false. A bodiless request (a GET answer URL) needs no ``payload_hash``.
     """
     if not authorization:
         return Verdict(False, "missing", "no Authorization: Bearer header")
@@ -331,9 +332,11 @@ def vonage_verify(secret, authorization, body, now=None, leeway=60, require_payl
     if "payload_hash" in claims:
         if not _compare(str(claims["payload_hash"]).lower(), sha256_hex(body)):
             return Verdict(False, "body_mismatch", "payload_hash does not match the SHA-256 of the body", claims)
-    elif require_payload_hash:
-        return Verdict(False, "invalid", "the JWT has no payload_hash claim", claims)
-    return Verdict(True, "valid", "HS256 JWT verified, payload_hash matches", claims)
+    elif require_payload_hash and body:
+        return Verdict(False, "invalid", "the JWT has no payload_hash claim, so the body cannot be checked", claims)
+    if "payload_hash" in claims:
+        return Verdict(True, "valid", "HS256 JWT verified, payload_hash matches the body", claims)
+    return Verdict(True, "valid", "HS256 JWT verified (no payload_hash claim)", claims)
 
 
 # ---------------------------------------------------------------- Vobiz

@@ -131,6 +131,8 @@ def test_vonage_verify_right_wrong_secret_and_changed_body():
     no_hash = sig.vonage_jwt_sign("sig-secret", {"iat": 1})
     assert sig.vonage_verify("sig-secret", no_hash, body).reason == "invalid"
     assert sig.vonage_verify("sig-secret", no_hash, body, require_payload_hash=False)
+    assert sig.vonage_verify("sig-secret", no_hash, b"")  # a GET answer URL has no body to hash
+    assert sig.vonage_verify("sig-secret", no_hash, b"", require_payload_hash=True)
 
 
 def test_vobiz_v2_v3_as_documented():
