@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import ProviderError
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import ProviderError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets
 
 

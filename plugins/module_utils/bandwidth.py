@@ -29,7 +29,7 @@ from urllib.parse import quote
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, ModuleInputError
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient, ProviderError, path_of
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient, ProviderError, path_of
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_text, check_url

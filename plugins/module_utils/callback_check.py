@@ -23,7 +23,7 @@ import uuid
 
 from urllib.parse import urlsplit
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HAS_REQUESTS, requests
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS, requests
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK, mask_url_password
 from ansible_collections.cpaas.callbacks.plugins.module_utils.webhooks import payloads
 

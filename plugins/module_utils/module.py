@@ -15,7 +15,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.application import
     describe_applications,
     ensure_application,
 )
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     ProviderError,

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_text, check_url
 

@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, ModuleInputError
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient, ProviderError
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient, ProviderError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
 

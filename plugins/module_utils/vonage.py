@@ -37,7 +37,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.application import
     ensure_application,
     prune_unset,
 )
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url

@@ -241,7 +241,7 @@ summary:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks, secret_values
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HAS_REQUESTS
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS
 
 ARGUMENT_SPEC = {
     "provider": {"type": "str", "required": True, "choices": ["bandwidth", "twilio", "vobiz", "vonage"]},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http import HttpClient, ProviderError, parse_retry_after
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient, ProviderError, parse_retry_after
 
 
 class Scripted:
