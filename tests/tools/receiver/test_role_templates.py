@@ -1,0 +1,92 @@
+"""The callback_receiver role's templates, rendered by Ansible, as the receiver reads them.
+
+Molecule runs the role without systemd; this checks what systemd would get (the unit's
+command line is one the receiver's CLI accepts) and that the configuration the role
+writes is one the receiver loads, secrets included, for both service managers.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cpaas_receiver.cli import build_parser
+from cpaas_receiver.config import load_config
+
+from .conftest import ROOT
+
+PLAYBOOK_BIN = Path(sys.executable).with_name("ansible-playbook")
+TEMPLATES = ROOT / "roles" / "callback_receiver" / "templates"
+DEFAULTS = ROOT / "roles" / "callback_receiver" / "defaults" / "main.yml"
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  connection: local
+  vars_files: [{defaults}, {extra}]
+  tasks:
+    - ansible.builtin.template: {{src: "{templates}/receiver.yml.j2", dest: "{out}/receiver.yml", mode: "0600"}}
+    - ansible.builtin.template: {{src: "{templates}/cpaas-receiver.service.j2", dest: "{out}/unit.service", mode: "0600"}}
+    - ansible.builtin.template: {{src: "{templates}/receiverctl.sh.j2", dest: "{out}/ctl.sh", mode: "0700"}}
+"""
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("role")
+    extra = out / "extra.yml"
+    extra.write_text(yaml.safe_dump({
+        "callback_receiver_admin_token": "role-admin-token",
+        "callback_receiver_public_base_url": "https://hooks.example.com",
+        "callback_receiver_port": 9123,
+        "callback_receiver_workers": 3,
+        "callback_receiver_data_dir": "/srv/receiver data",
+        "callback_receiver_endpoints": [
+            {"path": "/twilio/voice", "provider": "twilio", "methods": ["POST"],
+             "basic_auth": {"username": "tw", "password": "p@ss: 'quoted' \"and\" #hash"}, "signing_secret": "tw-token"},
+            {"path": "/bw/status", "provider": "bandwidth", "kind": "status"},
+        ],
+        "role_path": str(ROOT / "roles" / "callback_receiver"),
+    }))
+    playbook = out / "render.yml"
+    playbook.write_text(PLAY.format(defaults=json.dumps(str(DEFAULTS)), extra=json.dumps(str(extra)),
+                                    templates=TEMPLATES, out=out))
+    result = subprocess.run([str(PLAYBOOK_BIN), "-i", "localhost,", str(playbook)], capture_output=True, text=True, check=False,
+                            env={"PATH": str(PLAYBOOK_BIN.parent) + ":/usr/bin:/bin", "ANSIBLE_LOCALHOST_WARNING": "false",
+                                 "ANSIBLE_HOME": str(out / ".ansible"), "HOME": str(out)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_the_written_configuration_loads_with_its_secrets(rendered):
+    config = load_config(str(rendered / "receiver.yml"), environ={})
+    assert config.admin_token == "role-admin-token"
+    assert config.public_base_url == "https://hooks.example.com"
+    assert config.database == "/srv/receiver data/events.db"
+    endpoints = config.endpoint_map()
+    assert endpoints["/twilio/voice"].password == "p@ss: 'quoted' \"and\" #hash"
+    assert endpoints["/twilio/voice"].signing_secret == "tw-token"
+    assert endpoints["/bw/status"].kind == "status"
+
+
+def test_the_systemd_unit_runs_gunicorn_with_the_role_settings(rendered):
+    unit = (rendered / "unit.service").read_text()
+    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    argv = shlex.split(exec_start[len("ExecStart="):])
+    assert argv[0] == "/opt/cpaas-receiver/venv/bin/cpaas-receiver"
+    args = build_parser().parse_args(argv[1:])
+    assert (args.port, args.workers, args.dev_server) == (9123, 3, False)
+    assert args.config == "/etc/cpaas-receiver/receiver.yml"
+    assert "User=cpaas-receiver" in unit and 'ReadWritePaths="/srv/receiver data"' in unit
+
+
+def test_the_control_script_is_valid_shell(rendered):
+    assert subprocess.run(["sh", "-n", str(rendered / "ctl.sh")], check=False).returncode == 0
+    usage = subprocess.run(["sh", str(rendered / "ctl.sh")], capture_output=True, text=True, check=False)
+    assert usage.returncode == 2 and "usage:" in usage.stderr
