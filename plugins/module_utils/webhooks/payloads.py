@@ -375,9 +375,8 @@ def _twilio_account(ctx):
 
 
 def _twilio_incoming_call(ctx, now):
-    return {
+    params = {
         "AccountSid": _twilio_account(ctx),
-        "ApplicationSid": ctx.get("application_id") or "",
         "ApiVersion": "2010-04-01",
         "CallSid": _hex_id("CA"),
         "CallStatus": "ringing",
@@ -387,6 +386,9 @@ def _twilio_incoming_call(ctx, now):
         "From": FROM_NUMBER,
         "To": TO_NUMBER,
     }
+    if ctx.get("application_id"):
+        params["ApplicationSid"] = ctx["application_id"]
+    return params
 
 
 def _twilio_call_status(ctx, now):
