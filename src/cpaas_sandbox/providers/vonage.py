@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import http
 import math
+import os
+import threading
 import uuid
+from collections import deque
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +52,7 @@ NAME_MAX = 255
 PAGE_SIZE_DEFAULT = 10
 PAGE_SIZE_MAX = 100
 KEY_SIZE = 2048
+KEY_POOL_SIZE = 4
 
 ERRORS = "https://developer.nexmo.com/api-errors"
 APPLICATION_ERRORS = ERRORS + "/application"
@@ -79,6 +83,8 @@ WEBHOOK_RANGES = {"connection_timeout": (300, 1000), "connect_timeout": (300, 10
 CAPABILITIES = ("voice", "messages", "rtc", "verify", "vbc")
 
 blueprint = Blueprint(NAME, __name__, url_prefix=API_PREFIX)
+# Start making key pairs as soon as an app serves this API (see KeyPool).
+blueprint.record_once(lambda _state: KEY_POOL.warm())
 
 
 class Problem(Exception):  # noqa: N818 - it is the API's own word
@@ -333,6 +339,66 @@ def new_key_pair() -> tuple[str, str]:
     return private, public
 
 
+class KeyPool:
+    """RSA key pairs made ahead of time by a background thread, each handed out once.
+
+    Making a 2048-bit key takes a quarter of a second, and several seconds on a busy
+    machine: a create that slow would make a client with a short timeout see a create
+    still in flight, which a real provider answers in well under that. OpenSSL releases
+    the GIL while it works, so the thread does not hold up requests. When the pool is
+    empty, ``take`` makes a pair on the spot.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._pairs: deque[tuple[str, str]] = deque()
+        self._filling = False
+        self._pid = os.getpid()
+
+    def _forked(self) -> None:
+        # A forked worker (gunicorn) inherits the pairs (fine, the parent never hands them
+        # out after the fork) but not the thread: it starts its own.
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._pairs.clear()
+            self._filling = False
+
+    def warm(self) -> None:
+        with self._lock:
+            self._forked()
+            self._start()
+
+    def take(self) -> tuple[str, str]:
+        with self._lock:
+            self._forked()
+            pair = self._pairs.popleft() if self._pairs else None
+            self._start()
+        return pair if pair is not None else new_key_pair()
+
+    def _start(self) -> None:  # called with the lock held
+        if self._filling or len(self._pairs) >= self.size:
+            return
+        self._filling = True
+        threading.Thread(target=self._fill, name="vonage-key-pool", daemon=True).start()
+
+    def _fill(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    if len(self._pairs) >= self.size:
+                        return
+                pair = new_key_pair()
+                with self._lock:
+                    self._pairs.append(pair)
+        finally:
+            with self._lock:
+                self._filling = False
+
+
+KEY_POOL = KeyPool(KEY_POOL_SIZE)
+
+
 # -- records -------------------------------------------------------------------------
 def item_href(app_id: str) -> str:
     return f"{API_PREFIX}/applications/{app_id}"
@@ -415,7 +481,7 @@ def create_application() -> Response:
     private_key = None
     public_key = fields.get("public_key")
     if public_key is None:
-        private_key, public_key = new_key_pair()
+        private_key, public_key = KEY_POOL.take()
     record = build_record(str(uuid.uuid4()), fields, public_key)
     record = current_sandbox().state.add_application(NAME, record["id"], record)
     answer = dict(record, keys=dict(record["keys"]))

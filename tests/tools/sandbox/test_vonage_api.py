@@ -10,6 +10,8 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from cpaas_sandbox.providers import vonage as vonage_provider
+
 from .conftest import CREDS
 
 AUTH = (CREDS["VONAGE_API_KEY"], CREDS["VONAGE_API_SECRET"])
@@ -119,6 +121,22 @@ def test_create_generates_a_real_key_pair_and_returns_the_private_key_once(vonag
     assert fetched["keys"] == {"public_key": derived}
     assert listed[0]["keys"] == {"public_key": derived}
     assert "PRIVATE KEY" not in str(state.list_applications("vonage"))
+
+
+def test_every_create_gets_its_own_key_pair(vonage):
+    pairs = {(app["keys"]["public_key"], app["keys"]["private_key"]) for app in (vonage.created(name=f"k{n}") for n in range(6))}
+
+    assert len(pairs) == 6 and len({public for public, _private in pairs}) == 6
+
+
+def test_key_pool_hands_each_pair_out_once_and_makes_one_when_empty():
+    pool = vonage_provider.KeyPool(0)  # never fills: every take makes a pair on the spot
+    first, second = pool.take(), pool.take()
+
+    assert first != second
+    key = serialization.load_pem_private_key(first[0].encode(), password=None)
+    assert key.key_size == 2048
+    assert key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode() == first[1]
 
 
 def test_create_with_a_public_key_keeps_it_and_returns_no_private_key(vonage):
