@@ -30,6 +30,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.webhooks import pa
 CHECK_HEADER = "X-Cpaas-Callback-Check"
 USER_AGENT_SUFFIX = " cpaas.callbacks-callback_check"
 WRONG_PASSWORD = "callback-check-wrong-password"  # noqa: S105 - deliberately wrong, sent to prove refusal
+WRONG_SECRET = "callback-check-wrong-signing-secret"  # noqa: S105 - signs the probe that must be refused
 CHALLENGE_PROVIDERS = ("twilio", "bandwidth")      # send credentials only after a 401 challenge
 REFUSAL_STATUSES = (401, 403)
 
@@ -40,6 +41,7 @@ STATUS = "bad_status"
 WRONG_BODY = "wrong_body"
 ACCEPTS_MISSING = "accepts_missing_credentials"
 ACCEPTS_WRONG = "accepts_wrong_credentials"
+ACCEPTS_BAD_SIGNATURE = "accepts_bad_signature"
 NO_CHALLENGE = "no_challenge"
 NO_PASSWORD = "no_password"  # noqa: S105 - a failure kind, not a password
 NOT_RECEIVED = "not_received_by_receiver"
@@ -174,14 +176,14 @@ class CallbackChecker(object):
             password = self.params.get("callback_password")
         return username, password
 
-    def event_for(self, callback, url):
+    def event_for(self, callback, url, secret=None):
         context = {"application_id": payloads.application_id(self.provider, self.params["application"])}
         app = payloads.normalise(self.params["application"])
         if self.provider == "twilio":
             context["account_sid"] = app.get("account_sid")
         event = (self.params.get("event_overrides") or {}).get(callback.name)
         prepared = payloads.build_event(self.provider, event or callback.event, url, callback.method, context)
-        secret = self.params.get("signing_secret")
+        secret = secret or self.params.get("signing_secret")
         if secret and callback.signed:
             payloads.sign_event(prepared, secret, api_key=self.params.get("api_key"), application_id=context["application_id"])
         return prepared
@@ -234,11 +236,13 @@ class CallbackChecker(object):
         if creds and self.params.get("check_refusal", True):
             plan.append(("no_credentials", None))
             plan.append(("wrong_credentials", (creds[0], WRONG_PASSWORD)))
+        if result["signed"] and self.params.get("check_signature_refusal"):
+            plan.append(("wrong_signature", creds))
         plan.append(("event", creds))
 
         if self.check_mode:
             for name, auth in plan:
-                prepared = self.event_for(callback, url)
+                prepared = self.event_for(callback, url, WRONG_SECRET if name == "wrong_signature" else None)
                 entry = {"check": name, "would_send": prepared.summary()}
                 entry["would_send"]["url"] = mask_url_password(prepared.url)
                 entry["would_send"]["basic_auth_user"] = auth[0] if auth else None
@@ -254,7 +258,7 @@ class CallbackChecker(object):
 
         sent = []
         for name, auth in plan:
-            prepared = self.event_for(callback, url)
+            prepared = self.event_for(callback, url, WRONG_SECRET if name == "wrong_signature" else None)
             answer = self.sender.send(prepared, auth=auth, extra_headers={CHECK_HEADER: self.run_id})
             sent.append((name, answer.get("receiver_event_id")))
             check = self.judge(callback, name, answer)
@@ -301,8 +305,11 @@ class CallbackChecker(object):
                 check.update(ok=True, detail="refused with HTTP %s" % status)
             return check
         if 200 <= status < 300:
-            failure = ACCEPTS_MISSING if name == "no_credentials" else ACCEPTS_WRONG
-            what = "no credentials" if name == "no_credentials" else "a wrong password"
+            failure, what = {
+                "no_credentials": (ACCEPTS_MISSING, "no credentials"),
+                "wrong_credentials": (ACCEPTS_WRONG, "a wrong password"),
+                "wrong_signature": (ACCEPTS_BAD_SIGNATURE, "a wrong signature"),
+            }[name]
             check.update(ok=False, failure=failure, detail="HTTP %s: the endpoint accepted a request with %s" % (status, what))
             return check
         check.update(ok=False, failure=STATUS, detail="HTTP %s where a refusal (401 or 403) was expected" % status)

@@ -97,6 +97,14 @@ options:
         credentials, and expect a refusal.
     type: bool
     default: true
+  check_signature_refusal:
+    description:
+      - Whether to also send each signed event with a wrong signature and expect a refusal (HTTP 401 or
+        403). Only for callbacks the provider signs, and only when O(signing_secret) is given.
+      - Off by default, because an endpoint that does not check signatures is common (and then this
+        is a finding worth knowing about).
+    type: bool
+    default: false
   receiver_url:
     description:
       - Base URL of a cpaas callback receiver. Callbacks whose URL lies under it are registered
@@ -201,7 +209,7 @@ results:
     problems:
       description:
         - Each failure, starting with its kind - V(unreachable), V(timeout), V(bad_status),
-          V(wrong_body), V(accepts_missing_credentials), V(accepts_wrong_credentials),
+          V(wrong_body), V(accepts_missing_credentials), V(accepts_wrong_credentials), V(accepts_bad_signature),
           V(no_challenge), V(no_password), V(not_received_by_receiver), V(rejected_by_receiver),
           V(receiver_error).
       type: list
@@ -210,7 +218,7 @@ results:
       description: Milliseconds until the answer to the real event arrived (reported, not judged).
       type: float
     checks:
-      description: Each request sent (V(no_credentials), V(wrong_credentials), V(event)) or the
+      description: Each request sent (V(no_credentials), V(wrong_credentials), V(wrong_signature), V(event)) or the
         receiver's verdict (V(receiver)), with status, latency and detail; in check mode what would be sent.
       type: list
       elements: dict
@@ -254,6 +262,7 @@ ARGUMENT_SPEC = {
     "signing_secret": {"type": "str", "no_log": True, "aliases": ["auth_token", "signature_secret"]},
     "api_key": {"type": "str", "no_log": False},
     "check_refusal": {"type": "bool", "default": True},
+    "check_signature_refusal": {"type": "bool", "default": False},
     "receiver_url": {"type": "str"},
     "receiver_token": {"type": "str", "no_log": True},
     "report_only": {"type": "bool", "default": False},

@@ -344,3 +344,15 @@ def test_receiver_expecting_another_password_is_a_failure(receiver, run_module):
 
     assert problems(result, "voice_url") == ["bad_status"]
     assert result["results"][0]["checks"][-1]["status"] == 401
+
+
+def test_signature_refusal_probe(endpoints, run_module):
+    checking = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/signed/voice"),
+                     signing_secret=AUTH_TOKEN, check_signature_refusal=True)
+    not_checking = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/any/voice"),
+                         signing_secret=AUTH_TOKEN, check_signature_refusal=True)
+
+    assert checking["callbacks_passed"] == 1, checking
+    assert [c["check"] for c in checking["results"][0]["checks"]] == ["wrong_signature", "event"]
+    assert checking["results"][0]["checks"][0]["status"] == 403
+    assert problems(not_checking, "voice_url") == ["accepts_bad_signature"]
