@@ -59,8 +59,9 @@ def main(argv=None):
     write_results("wire", {"count": args.count, "providers": results},
                   markdown_table(["module", "run", "applications", "reads/app", "writes/app", "changed"], table),
                   notes=["Counted from the sandbox's request log (every provider API request it received).",
-                         "By name, Twilio filters the listing at the provider (FriendlyName); the other APIs have no name "
-                         "filter, so one read lists a page of applications (%d applications fit in one page)." % args.count])
+                         "By name: Twilio filters the listing at the provider (FriendlyName) and Bandwidth answers the whole "
+                         "list at once; Vonage and Vobiz have no name filter and answer 100 applications per page, so a module "
+                         "addressed by name reads every page (ceil(N/100) reads). Addressed by id, every module reads once."])
     return 0
 
 
