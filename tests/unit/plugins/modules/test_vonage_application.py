@@ -11,6 +11,7 @@ import stat
 
 import pytest
 import requests
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_collections.cpaas.callbacks.plugins.module_utils import vonage as vonage_utils
 from ansible_collections.cpaas.callbacks.plugins.modules import vonage_application, vonage_application_info
@@ -45,11 +46,17 @@ def new_public_key():
 @pytest.fixture
 def run_module(run_module):
     """The shared runner, with the warnings of earlier runs forgotten (ansible keeps them in a
-    process-wide list that only a real module process ends)."""
+    process-wide list that only a real module process ends), and run as a module even when an
+    earlier test in this process imported controller code (which makes warn() print instead)."""
 
     def run(*args, **kwargs):
         ansible_warnings._global_warnings.clear()
-        return run_module(*args, **kwargs)
+        was_controller = ansible_internal.is_controller
+        ansible_internal.is_controller = False
+        try:
+            return run_module(*args, **kwargs)
+        finally:
+            ansible_internal.is_controller = was_controller
 
     return run
 
