@@ -6,7 +6,8 @@
 #   3. run again: nothing changes;
 #   4. someone changes an application in the provider's console: the drift report catches it;
 #   5. converge repairs it, and the drift check is clean again;
-#   6. callback_check proves every callback works (with the receiver's verdicts);
+#   6. callback_check proves every callback works and refuses forged or unauthenticated events
+#      (with the receiver's verdict on every request);
 #   7. the sandbox fires every kind of event as the providers do, the receiver verifies each,
 #      and a password changed at the provider only is caught.
 # DEMO_PAUSE=1 keeps the sandbox and the receiver running until Enter is pressed, to look
@@ -84,8 +85,8 @@ step "5/7 Converge repairs it; the drift check is clean again"
 playbook playbooks/converge.yml "${APPS[@]}" "$@"
 playbook playbooks/drift.yml "${APPS[@]}" "$@"
 
-step "6/7 callback_check proves every callback works (the receiver's verdicts included)"
-playbook playbooks/verify_callbacks.yml "${APPS[@]}" "$@"
+step "6/7 callback_check proves every callback works, and that forged or unauthenticated events are refused"
+playbook playbooks/verify_callbacks.yml "${APPS[@]}" -e cpaas_check_signature_refusal=true "$@"
 
 step "7/7 The sandbox fires events as the providers do; the receiver verifies them; a wrong password is caught"
 playbook playbooks/demo.yml --tags fire "$@"
@@ -95,7 +96,8 @@ cat <<EOF
 - a Twilio application was created, left alone on a rerun, its out-of-band change shown in check mode, deleted;
 - 5 applications on Twilio, Bandwidth (messaging and voice), Vonage and Vobiz were converged, and a rerun changed nothing;
 - a change made in a provider's console was caught by drift.yml (report: $DRIFT_DIR/drift-report.json and .xml), then repaired;
-- callback_check proved every callback answers as its provider needs and refuses missing or wrong credentials;
+- callback_check proved every callback answers as its provider needs and refuses missing or wrong
+  credentials and wrong signatures, with the receiver's own verdict on every request;
 - the sandbox fired every kind of event; the receiver verified method, credentials and signatures,
   and caught a callback password changed at the provider only.
 receiver web page: $CPAAS_RECEIVER_URL/ui/  (admin token $CPAAS_RECEIVER_TOKEN)

@@ -49,6 +49,9 @@ RECEIVER_REJECTED = "rejected_by_receiver"
 RECEIVER_ERROR = "receiver_error"
 
 
+PROBE_WORDS = {"no_credentials": "no credentials", "wrong_credentials": "a wrong password", "wrong_signature": "a wrong signature"}
+
+
 class CheckInputError(Exception):
     """The module input cannot be checked; raised before any request."""
 
@@ -212,7 +215,12 @@ class CallbackChecker(object):
             elif result["outcome"] == "would_send":
                 lines.append("%s %s: would send %d request(s)" % (result["name"], result["url"], len(result["checks"])))
             else:
-                lines.append("%s %s: ok (%s ms)" % (result["name"], result["url"], result["latency_ms"]))
+                refused = [PROBE_WORDS[c["check"]] for c in result["checks"] if c["check"] in PROBE_WORDS]
+                receiver = [c for c in result["checks"] if c["check"] == "receiver"]
+                lines.append("%s %s: ok (%s ms%s%s)" % (
+                    result["name"], result["url"], result["latency_ms"],
+                    "; refused " + ", ".join(refused) if refused else "",
+                    "; confirmed by the receiver" if receiver else ""))
         return lines
 
     def check_one(self, callback):

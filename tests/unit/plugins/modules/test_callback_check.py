@@ -330,6 +330,7 @@ def test_receiver_registers_the_endpoints_and_confirms_what_arrived(receiver, ru
     voice = result["results"][0]
     assert voice["checks"][-1]["check"] == "receiver" and voice["checks"][-1]["ok"] is True
     assert voice["checks"][-1]["verdicts"] == {"no_credentials": "unauthorized", "wrong_credentials": "unauthorized", "event": "accepted"}
+    assert result["summary"][0].endswith("; refused no credentials, a wrong password; confirmed by the receiver)")
 
 
 def test_receiver_expecting_another_password_is_a_failure(receiver, run_module):
