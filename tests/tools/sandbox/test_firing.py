@@ -259,8 +259,9 @@ def test_vobiz_events_are_signed_and_authenticated(sandbox, receiver):
 
 # ---------------------------------------------------------------- Vonage
 
-def test_vonage_events_are_signed_jwts(sandbox, receiver):
+def test_vonage_events_are_signed_jwts(sandbox, receiver, monkeypatch):
     needs(sandbox, "vonage")
+    monkeypatch.delenv("VONAGE_SIGNATURE_SECRET", raising=False)  # the sandbox's documented default signs
     secret = VONAGE_SIGNATURE_SECRET_DEFAULT
     receiver.expect("/vg/answer", "vonage", methods=["GET"], signing_secret=secret)
     receiver.expect("/vg/event", "vonage", kind="status", signing_secret=secret)
@@ -309,3 +310,10 @@ def test_an_endpoint_that_is_down_is_reported(sandbox):
 
     assert result["delivered"] is False
     assert result["attempts"][0]["status"] is None and "no connection" in result["attempts"][0]["error"]
+
+
+def test_the_event_types_of_each_provider_are_listed(sandbox):
+    for provider in payloads.PROVIDERS:
+        listed = requests.get("%s/_sandbox/%s/events" % (sandbox.url, provider), timeout=10).json()["events"]
+        assert listed == list(payloads.event_types(provider))
+    assert requests.get(sandbox.url + "/_sandbox/acme/events", timeout=10).status_code == 404
