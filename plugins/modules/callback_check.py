@@ -139,8 +139,8 @@ requirements:
 seealso:
   - module: cpaas.callbacks.twilio_application
   - name: callback_check guide
-    description: What each check sends and how each failure is reported (docs/callback_check.md).
-    link: https://github.com/cpaas/callbacks/blob/main/docs/callback_check.md
+    description: What each check sends and how each failure is reported (docs/callback_check.md in the collection).
+    link: https://example.invalid/cpaas/callbacks/docs/callback_check.md
 """
 
 EXAMPLES = r"""
