@@ -185,7 +185,10 @@ class CallbackChecker(object):
         if self.provider == "twilio":
             context["account_sid"] = app.get("account_sid")
         event = (self.params.get("event_overrides") or {}).get(callback.name)
-        prepared = payloads.build_event(self.provider, event or callback.event, url, callback.method, context)
+        try:
+            prepared = payloads.build_event(self.provider, event or callback.event, url, callback.method, context)
+        except ValueError as exc:
+            raise CheckInputError("events: %s (callback %s)" % (exc, callback.name)) from None
         secret = secret or self.params.get("signing_secret")
         if secret and callback.signed:
             payloads.sign_event(prepared, secret, api_key=self.params.get("api_key"), application_id=context["application_id"])

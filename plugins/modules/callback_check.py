@@ -289,6 +289,8 @@ def main():
         result = run_checks(params, check_mode=module.check_mode)
     except CheckInputError as error:
         module.fail_json(msg=str(error))
+    if not result["results"]:
+        module.warn("the %s application has no callback URL: there was nothing to check" % params["provider"])
     if result["callbacks_failed"] and not params["report_only"]:
         module.fail_json(msg="%d of %d callback(s) failed: %s" % (
             result["callbacks_failed"], len(result["results"]), "; ".join(line for line in result["summary"] if "FAILED" in line)),

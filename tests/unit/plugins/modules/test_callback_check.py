@@ -357,3 +357,20 @@ def test_signature_refusal_probe(endpoints, run_module):
     assert [c["check"] for c in checking["results"][0]["checks"]] == ["wrong_signature", "event"]
     assert checking["results"][0]["checks"][0]["status"] == 403
     assert problems(not_checking, "voice_url") == ["accepts_bad_signature"]
+
+
+def test_an_event_the_method_cannot_carry_fails_clearly(endpoints, run_module):
+    app = {"application_id": "a1", "service_type": "Voice-V2", "call_initiated_callback_url": endpoints.url + "/good/status",
+           "call_initiated_method": "GET"}
+
+    result = check(run_module, "bandwidth", app, events={"call_initiated_callback_url": "message-delivered"})
+
+    assert result["failed"] is True and "cannot be sent with GET" in result["msg"]
+    assert endpoints.requests == []
+
+
+def test_an_application_without_callbacks_is_a_warning(run_module):
+    result = check(run_module, "vobiz", {"app_id": "1", "app_name": "empty"})
+
+    assert result["results"] == [] and result["callbacks_failed"] == 0
+    assert "nothing to check" in json.dumps(result["warnings"])
