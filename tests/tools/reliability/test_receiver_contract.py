@@ -73,7 +73,6 @@ def test_the_document_covers_the_api():
     assert len(operations) >= 6, operations
 
 
-
 def test_the_document_is_served_as_it_is_in_the_package():
     served = APP.test_client().get("/api/openapi.yaml")
 

@@ -71,7 +71,7 @@ def _all_events(url):
 
 def test_every_answered_event_survives_a_sigkill_under_load(receiver):
     answered, stop, counter, lock = [], threading.Event(), [0], threading.Lock()
-    clients = [threading.Thread(target=_load, args=(receiver.url, answered, stop, counter, lock)) for _ in range(CLIENTS)]
+    clients = [threading.Thread(target=_load, args=(receiver.url, answered, stop, counter, lock)) for _client in range(CLIENTS)]
     for client in clients:
         client.start()
     deadline = time.monotonic() + MAX_SECONDS
