@@ -13,6 +13,8 @@ import json
 
 import pytest
 import requests
+from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from cpaas_sandbox.credentials import defaults as sandbox_defaults
@@ -80,9 +82,18 @@ def run_module(capsys):
         args = dict(args)
         args["_ansible_check_mode"] = check_mode
         args["_ansible_diff"] = diff
-        with patch_module_args(args):
-            with pytest.raises(SystemExit):
-                main()
+        # Run as a real module process would: with no warnings left over from earlier runs
+        # (ansible keeps them in a process-wide list) and as a module even when an earlier
+        # test imported controller code (then warn() would print instead of returning).
+        ansible_warnings._global_warnings.clear()
+        was_controller = ansible_internal.is_controller
+        ansible_internal.is_controller = False
+        try:
+            with patch_module_args(args):
+                with pytest.raises(SystemExit):
+                    main()
+        finally:
+            ansible_internal.is_controller = was_controller
         out = capsys.readouterr().out
         return json.loads(out)
 

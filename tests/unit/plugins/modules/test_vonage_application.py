@@ -11,8 +11,6 @@ import stat
 
 import pytest
 import requests
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.common import warnings as ansible_warnings
 from ansible_collections.cpaas.callbacks.plugins.module_utils import vonage as vonage_utils
 from ansible_collections.cpaas.callbacks.plugins.modules import vonage_application, vonage_application_info
 from cryptography.hazmat.primitives import serialization
@@ -41,24 +39,6 @@ RTC = {"webhooks": {"event_url": {"address": "https://hooks.example.com/rtc", "h
 def new_public_key():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-
-
-@pytest.fixture
-def run_module(run_module):
-    """The shared runner, with the warnings of earlier runs forgotten (ansible keeps them in a
-    process-wide list that only a real module process ends), and run as a module even when an
-    earlier test in this process imported controller code (which makes warn() print instead)."""
-
-    def run(*args, **kwargs):
-        ansible_warnings._global_warnings.clear()
-        was_controller = ansible_internal.is_controller
-        ansible_internal.is_controller = False
-        try:
-            return run_module(*args, **kwargs)
-        finally:
-            ansible_internal.is_controller = was_controller
-
-    return run
 
 
 def warnings_of(result):
