@@ -19,8 +19,11 @@ trap stop_started EXIT
 
 step() { printf '\n======== %s ========\n' "$*"; }
 
+# The plays run on the implicit localhost; without an inventory Ansible would warn about that
+# before every play, which only hides the story.
 playbook() {
   ANSIBLE_STDOUT_CALLBACK=default ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_NOCOLOR="${ANSIBLE_NOCOLOR:-}" \
+    ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
     "$BIN/ansible-playbook" "$@"
 }
 

@@ -141,3 +141,17 @@ def test_converge_in_check_mode_writes_nothing(converged, env):
     assert result.returncode == 0, result.stdout[-3000:]
     assert "twilio support-line: changed: sms_method" in result.stdout
     assert writes(converged) == []
+
+
+def test_an_option_the_module_does_not_have_is_refused_by_name(sandbox, env, tmp_path):
+    description = tmp_path / "typo.yml"
+    description.write_text(json.dumps({"cpaas_applications": [
+        {"name": "typo", "provider": "twilio", "options": {"friendly_name": "typo", "voice_ur": "https://h.example.com/v"}}]}))
+    sandbox.state.clear_requests()
+
+    result = subprocess.run([str(PLAYBOOK), "playbooks/converge.yml", "-e", "@%s" % description], cwd=ROOT, env=env,
+                            check=False, capture_output=True, text=True, timeout=600)
+
+    assert result.returncode != 0
+    assert "twilio application typo: unsupported option(s) voice_ur" in result.stdout
+    assert writes(sandbox) == []

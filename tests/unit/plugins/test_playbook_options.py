@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The description-driven playbooks pass every module option by name (a templated argument
+dict makes Ansible warn), so their option lists must follow the modules' argument specs."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+from ansible_collections.cpaas.callbacks.plugins.module_utils import bandwidth, twilio, vobiz, vonage
+from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
+
+TASKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "tasks")
+PROVIDERS = {"bandwidth": bandwidth, "twilio": twilio, "vobiz": vobiz, "vonage": vonage}
+
+
+def module_options(provider):
+    return set(PROVIDERS[provider].APPLICATION_ARGUMENT_SPEC) | set(COMMON_ARGUMENT_SPEC)
+
+
+def load(name):
+    with open(os.path.join(TASKS, name)) as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_the_guard_knows_exactly_the_modules_options(provider):
+    guard = next(task for task in load("application.yml") if "ansible.builtin.assert" in task)
+    assert set(guard["vars"]["cpaas_module_options"][provider]) == module_options(provider)
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_the_provider_tasks_pass_every_option_by_name(provider):
+    task = next(task for task in load("%s.yml" % provider) if "cpaas.callbacks.%s_application" % provider in task)
+    arguments = task["cpaas.callbacks.%s_application" % provider]
+    assert isinstance(arguments, dict)
+    assert set(arguments) == module_options(provider)
+    for option, value in arguments.items():
+        assert value == "{{ cpaas_app.options.%s | default(omit) }}" % option
