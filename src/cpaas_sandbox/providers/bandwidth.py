@@ -32,10 +32,11 @@ from __future__ import annotations
 import http
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, request
 from lxml import etree
+
+from cpaas_sandbox.validation import is_http_url
 
 from ..auth import basic_credentials, credentials_match
 from ..context import current_sandbox
@@ -148,15 +149,6 @@ def _text(element: etree._Element) -> str:
     return (element.text or "").strip()
 
 
-def is_http_url(value: str) -> bool:
-    if len(value) > URL_MAX or any(ch.isspace() for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def parse_creds(element: etree._Element) -> dict[str, str]:
@@ -203,7 +195,7 @@ def parse_application(root: etree._Element, patch: bool = False) -> dict[str, An
                 if patch and tag == "CallStatusCallbackUrl" and value == "remove":
                     fields[tag] = None
                     continue
-                if not is_http_url(value):
+                if not is_http_url(value, URL_MAX):
                     raise ApiError(400, CODE_INVALID, "%s must be an absolute http:// or https:// URL" % tag)
             elif kind == "method":
                 if value not in METHODS:

@@ -20,9 +20,11 @@ import secrets
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
+
+from cpaas_sandbox.validation import is_http_url
 
 from ..auth import basic_credentials, credentials_match
 from ..context import current_sandbox
@@ -132,22 +134,13 @@ def authenticate(account_sid: str | None) -> Response | None:
 
 
 # -- validation ------------------------------------------------------------------
-def is_http_url(value: str) -> bool:
-    if len(value) > URL_MAX or any(ch.isspace() for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def convert(key: str, kind: str, value: str) -> Any:
     if kind == "url":
         if value == "":
             return None  # an empty string clears the URL
-        if not is_http_url(value):
+        if not is_http_url(value, URL_MAX):
             raise InvalidValue(CODE_INVALID_URL, f"{key} is not a valid URL: it must be an absolute http:// or https:// URL with a host name")
         return value
     if kind == "method":

@@ -30,9 +30,11 @@ import secrets
 import uuid
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
+
+from cpaas_sandbox.validation import is_http_url
 
 from ..auth import credentials_match, header_credentials
 from ..context import current_sandbox
@@ -134,15 +136,6 @@ def authenticate(auth_id: str | None) -> Response | None:
 
 
 # -- validation ------------------------------------------------------------------
-def is_http_url(value: str) -> bool:
-    if len(value) > URL_MAX or any(ch.isspace() for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def convert(key: str, kind: str, value: Any) -> Any:
@@ -152,7 +145,7 @@ def convert(key: str, kind: str, value: Any) -> Any:
             if kind == "required_url":
                 raise InvalidRequest({key: "This field may not be blank."})
             return None  # an empty value clears an optional URL
-        if not isinstance(value, str) or not is_http_url(value):
+        if not isinstance(value, str) or not is_http_url(value, URL_MAX):
             raise InvalidRequest({key: "Enter a valid URL."})
         return value
     if kind == "method":

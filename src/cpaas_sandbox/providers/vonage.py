@@ -33,11 +33,12 @@ import threading
 import uuid
 from collections import deque
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Blueprint, Response, jsonify, request
+
+from cpaas_sandbox.validation import is_http_url
 
 from ..auth import basic_credentials, credentials_match
 from ..context import current_sandbox
@@ -185,15 +186,6 @@ def check_request(allowed: tuple[str, ...]) -> None:
 
 
 # -- validation --------------------------------------------------------------------
-def is_http_url(value: Any) -> bool:
-    if not isinstance(value, str) or not value or len(value) > URL_MAX or any(ch.isspace() for ch in value):
-        return False
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def is_int(value: Any) -> bool:
@@ -223,7 +215,7 @@ class Validator:
             self.bad(f"{name}.{key}", "is not a known field")
         if "address" not in value:
             self.bad(f"{name}.address", "is required")
-        elif not is_http_url(value["address"]):
+        elif not is_http_url(value["address"], URL_MAX):
             self.bad(f"{name}.address", "must be an absolute http:// or https:// URL")
         if "http_method" in value and value["http_method"] not in methods:
             self.bad(f"{name}.http_method", "must be one of: " + ", ".join(methods))
