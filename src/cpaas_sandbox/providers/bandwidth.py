@@ -149,8 +149,6 @@ def _text(element: etree._Element) -> str:
     return (element.text or "").strip()
 
 
-
-
 def parse_creds(element: etree._Element) -> dict[str, str]:
     creds: dict[str, str] = {}
     for child in element:
