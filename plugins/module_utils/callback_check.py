@@ -418,28 +418,6 @@ def _event_verdict(event):
     return str(verdict)
 
 
-def secret_values(value):
-    """Every password in ``value``: inside URLs, and under keys named ``password`` (to keep them out of output)."""
-    found = set()
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if str(key).lower() == "password" and isinstance(item, str) and item not in ("", MASK):
-                found.add(item)
-            else:
-                found |= secret_values(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= secret_values(item)
-    elif isinstance(value, str) and "@" in value:
-        try:
-            password = urlsplit(value).password
-        except ValueError:
-            password = None
-        if password and password != MASK:
-            found.add(password)
-    return found
-
-
 def run_checks(params, check_mode=False):
     """The module's result (without ``changed``/``failed``); raises CheckInputError."""
     if not HAS_REQUESTS:

@@ -27,15 +27,20 @@ def mask_url_password(url):
     return urlunsplit((parts.scheme, "%s:%s@%s" % (user, MASK, hostport), parts.path, parts.query, parts.fragment))
 
 
-def url_passwords(value):
-    """Every password found in URLs with user info anywhere inside ``value`` (raw and decoded)."""
+def secret_values(value, secret_keys=()):
+    """Every secret anywhere inside ``value``: passwords in URLs with user info (raw and
+    decoded), and values under keys named in ``secret_keys`` (compared in lower case).
+    Empty and already masked values are left out."""
     found = set()
     if isinstance(value, dict):
-        for item in value.values():
-            found |= url_passwords(item)
+        for key, item in value.items():
+            if str(key).lower() in secret_keys and isinstance(item, str):
+                found.add(item)
+            else:
+                found |= secret_values(item, secret_keys)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            found |= url_passwords(item)
+            found |= secret_values(item, secret_keys)
     elif isinstance(value, str) and "@" in value:
         try:
             password = urlsplit(value).password
@@ -44,7 +49,7 @@ def url_passwords(value):
         if password:
             found.add(password)
             found.add(unquote(password))
-    return found
+    return found - {"", MASK}
 
 
 def mask_secrets(value, secret_keys=(), mask_urls=True):

@@ -20,7 +20,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import
     REQUESTS_IMPORT_ERROR,
     ProviderError,
 )
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import url_passwords
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
 
 # Options every API-backed module has; documented by the cpaas.callbacks.common doc fragment.
@@ -51,7 +51,7 @@ def build_module(argument_spec, **kwargs):
     module = AnsibleModule(argument_spec=spec, **kwargs)
     # Passwords inside callback URLs (https://user:pass@host/) are secrets too: Ansible then
     # masks them wherever they would appear, the echoed module arguments included.
-    module.no_log_values.update(url_passwords(module.params))
+    module.no_log_values.update(secret_values(module.params))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception="".join(traceback.format_exception_only(REQUESTS_IMPORT_ERROR)))
     if module.params.get("api_url") is not None:

@@ -248,7 +248,8 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks, secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS
 
 ARGUMENT_SPEC = {
@@ -279,7 +280,7 @@ def main():
     # Passwords inside callback URLs and in the credentials are secrets: never echo them. (The
     # dict options are not no_log as a whole, which would mask every user name and method too.)
     for option in ("application", "configured", "callback_credentials"):
-        for password in secret_values(module.params[option]):
+        for password in secret_values(module.params[option], ("password",)):
             module.no_log_values.add(password)
     params = dict(module.params)
     params["event_overrides"] = params.pop("events") or {}

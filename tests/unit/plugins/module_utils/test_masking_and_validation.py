@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password, url_passwords
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url
 
 
@@ -60,7 +60,14 @@ def test_check_text_and_range():
     assert check_range("t", 200, 300, 1000) == "t must be between 300 and 1000 (got 200)"
 
 
-def test_url_passwords_finds_raw_and_decoded_passwords_deeply():
+def test_secret_values_finds_raw_and_decoded_url_passwords_deeply():
     params = {"voice_url": "https://u:p%40ss@h.example.com/", "nested": {"urls": ["https://a:bb@h.example.com/"]},
               "plain": "https://h.example.com/", "user_only": "https://u@h.example.com/", "n": 3}
-    assert url_passwords(params) == {"p%40ss", "p@ss", "bb"}
+    assert secret_values(params) == {"p%40ss", "p@ss", "bb"}
+
+
+def test_secret_values_finds_values_under_secret_keys_but_not_masked_or_empty_ones():
+    value = {"creds": {"user_id": "u", "Password": "pw1"}, "other": [{"password": "********"}, {"password": ""}],
+             "url": "https://u:********@h.example.com/"}
+    assert secret_values(value, ("password",)) == {"pw1"}
+    assert secret_values(value) == set()
