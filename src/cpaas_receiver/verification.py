@@ -103,7 +103,7 @@ def check_signature(endpoint, request):
     if provider == "twilio":
         signature = request.headers.get(signatures.TWILIO_SIGNATURE_HEADER)
         algorithm = signatures.twilio_algorithm_from_settings(request.headers.get(signatures.TWILIO_SIGNATURE_SETTINGS_HEADER))
-        result["algorithm"] = "HMAC-" + algorithm.upper()
+        result["algorithm"] = algorithm
         if "bodySHA256" in parse_qs(urlsplit(request.url).query):
             result["form"] = "bodySHA256"
             verdict = signatures.twilio_validate(secret, request.url, request.body, signature, algorithm)
@@ -115,7 +115,7 @@ def check_signature(endpoint, request):
         if verdict.claims is not None:
             result["claims"] = {k: v for k, v in verdict.claims.items() if isinstance(v, (str, int, float, bool)) or v is None}
     elif provider == "vobiz":
-        verdict = signatures.vobiz_validate(secret, request.url, request.headers)
+        verdict = signatures.vobiz_validate(secret, request.url, request.headers, request.method, _form_params(request))
     else:  # config validation prevents this
         return {"ok": True, "result": "not_configured"}
     result.update({"ok": verdict.ok, "result": verdict.reason, "detail": verdict.detail})

@@ -626,7 +626,8 @@ def sign_event(prepared, secret, api_key=None, application_id=None, now=None):
 
     Twilio: ``X-Twilio-Signature`` over the URL and the POST parameters (GET: the URL
     with its query). Vonage: ``Authorization: Bearer <JWT>`` with ``payload_hash``.
-    Vobiz: V2 and V3 headers with a nonce. Bandwidth does not sign (it uses basic auth).
+    Vobiz: V2 and V3 headers with a nonce (V3 over the URL with its query and, for
+    POST, the form parameters, as Vobiz's SDK checks it). Bandwidth does not sign (it uses basic auth).
     """
     if not secret:
         return prepared
@@ -637,7 +638,8 @@ def sign_event(prepared, secret, api_key=None, application_id=None, now=None):
         claims = signatures.vonage_signed_claims(prepared.body, api_key=api_key or "", application_id=application_id, now=now)
         prepared.headers["Authorization"] = "Bearer " + signatures.vonage_jwt_sign(secret, claims)
     elif prepared.provider == "vobiz":
-        prepared.headers.update(signatures.vobiz_sign_headers(secret, prepared.url))
+        params = prepared.params if prepared.method != "GET" and prepared.body else None
+        prepared.headers.update(signatures.vobiz_sign_headers(secret, prepared.url, method=prepared.method, params=params))
     return prepared
 
 

@@ -86,13 +86,14 @@ def test_twilio_repeated_values_sorted_and_deduplicated():
 
 
 def test_twilio_sha256_variant():
-    signed = sig.twilio_signature("shared-key", URL, PARAMS, algorithm="sha256")
+    signed = sig.twilio_signature("shared-key", URL, PARAMS, algorithm="HMAC_SHA256")
     expected = base64.b64encode(hmac.new(b"shared-key", sig.twilio_signed_string(URL, PARAMS).encode(), hashlib.sha256).digest()).decode()
     assert signed == expected
-    assert sig.twilio_validate("shared-key", URL, PARAMS, signed, algorithm="sha256")
+    assert sig.twilio_validate("shared-key", URL, PARAMS, signed, algorithm="HMAC_SHA256")
     assert not sig.twilio_validate("shared-key", URL, PARAMS, signed)  # SHA-1 by default
-    assert sig.twilio_algorithm_from_settings("key=KS123,algorithm=HMAC_SHA256") == "sha256"
-    assert sig.twilio_algorithm_from_settings(None) == "sha1"
+    assert sig.twilio_algorithm_from_settings("key=KS123,algorithm=HMAC_SHA256") == "HMAC_SHA256"
+    assert sig.twilio_validate("shared-key", URL, PARAMS, signed, algorithm="HMAC_SHA256")
+    assert sig.twilio_algorithm_from_settings(None) == "HMAC_SHA1"
 
 
 def test_jwt_interoperates_with_pyjwt():
@@ -135,12 +136,13 @@ def test_vonage_verify_right_wrong_secret_and_changed_body():
     assert sig.vonage_verify("sig-secret", no_hash, b"", require_payload_hash=True)
 
 
-def test_vobiz_v2_v3_as_documented():
-    url = "https://example.com/answer?x=1"
+def test_vobiz_v2_as_documented_and_v3_without_query_or_parameters():
+    # Where the docs and the SDK agree: V2 always, V3 for a URL without query and no parameters.
+    url = "https://example.com/answer"
     nonce = "12345678901234567890"
     v2 = base64.b64encode(hmac.new(b"tok", b"https://example.com/answer" + nonce.encode(), hashlib.sha256).digest()).decode()
     v3 = base64.b64encode(hmac.new(b"tok", b"https://example.com/answer." + nonce.encode(), hashlib.sha256).digest()).decode()
-    assert sig.vobiz_v2_signature("tok", url, nonce) == v2
+    assert sig.vobiz_v2_signature("tok", url + "?x=1", nonce) == v2
     assert sig.vobiz_v3_signature("tok", url, nonce) == v3
     headers = sig.vobiz_sign_headers("tok", url, nonce)
     assert sig.vobiz_validate("tok", url, headers)
@@ -151,6 +153,41 @@ def test_vobiz_v2_v3_as_documented():
     assert sig.vobiz_validate("tok", url, {}).reason == "missing"
     assert sig.vobiz_validate("tok", url, {sig.VOBIZ_V3_HEADER: v3}).reason == "missing"
     assert len(sig.vobiz_nonce()) == 20 and sig.vobiz_nonce().isdigit()
+
+
+def test_vobiz_v3_signed_string_keeps_the_query_and_sorts_the_form():
+    url = "https://example.com/cb?b=2&a=1"
+    assert sig.vobiz_v3_signed_url(url, "GET") == "https://example.com/cb?a=1&b=2"
+    assert sig.vobiz_v3_signed_url(url, "POST") == "https://example.com/cb?a=1&b=2"
+    assert sig.vobiz_v3_signed_url(url, "POST", {"Z": "1", "A": "2"}) == "https://example.com/cb?a=1&b=2.A2Z1"
+    assert sig.vobiz_v3_signed_url("https://example.com/cb", "POST", [("Z", "1"), ("A", "2")]) == "https://example.com/cb?A2Z1"
+
+
+def test_vobiz_a_valid_v2_rescues_a_wrong_v3():
+    url, nonce = "https://example.com/cb?q=1", "98765432109876543210"
+    headers = sig.vobiz_sign_headers("tok", url, nonce, "POST", {"Event": "Hangup"})
+    headers[sig.VOBIZ_V3_HEADER] = "d3Jvbmc="
+    verdict = sig.vobiz_validate("tok", url, headers, "POST", {"Event": "Hangup"})
+    assert verdict and "V2" in verdict.detail
+    headers[sig.VOBIZ_V2_HEADER] = "d3Jvbmc="
+    verdict = sig.vobiz_validate("tok", url, headers, "POST", {"Event": "Hangup"})
+    assert not verdict and verdict.reason == "invalid" and "V3" in verdict.detail and "V2" in verdict.detail
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Basic abc", ("Basic", "abc")),
+    ("basic\tabc", ("basic", "abc")),
+    ("  BASIC \t abc==  ", ("BASIC", "abc==")),
+    ("Bearer", ("Bearer", "")),
+    ("abc", ("abc", "")),
+    ("Digest a=1, b=2", ("Digest", "a=1, b=2")),
+    ("", (None, None)),
+    ("   ", (None, None)),
+    ("=abc", (None, None)),
+    ("Basic\xa0abc", (None, None)),
+])
+def test_parse_authorization_rfc7235(value, expected):
+    assert sig.parse_authorization(value) == expected
 
 
 def test_module_is_standard_library_only():

@@ -193,7 +193,7 @@ def test_twilio_json_body_with_body_sha256(make_receiver):
 def test_twilio_hmac_sha256_settings_header(make_receiver):
     receiver = make_receiver(public_base_url=PUBLIC)
     url = PUBLIC + "/twilio/status"
-    headers = {"X-Twilio-Signature": sig.twilio_signature("12345", url, FORM, algorithm="sha256"),
+    headers = {"X-Twilio-Signature": sig.twilio_signature("12345", url, FORM, algorithm="HMAC_SHA256"),
                "X-Twilio-Webhooks-Signature-Settings": "key=KS0001,algorithm=HMAC_SHA256"}
     assert twilio_form(receiver, "/twilio/status", FORM, url, headers=headers).status_code == 204
     del headers["X-Twilio-Webhooks-Signature-Settings"]
