@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import re
 import sqlite3
 from datetime import datetime, timezone
 from importlib import resources
@@ -18,6 +19,8 @@ from .store import VERDICTS
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 1000
+MAX_EVENT_ID = 2**63 - 1  # SQLite's largest INTEGER: an id past it cannot exist
+_INTEGER_RE = re.compile(r"[0-9]{1,19}")
 
 
 def token_ok(token):
@@ -59,6 +62,20 @@ def event_json(event):
     return data
 
 
+def parse_count(args, name, minimum, maximum, default=None):
+    """A decimal integer query parameter within [minimum, maximum]; ValueError naming it otherwise."""
+    if name not in args:
+        return default
+    value = args[name]
+    if not _INTEGER_RE.fullmatch(value) or not minimum <= int(value) <= maximum:
+        raise ValueError("%s must be a whole number from %d to %d, got %r" % (name, minimum, maximum, value[:40]))
+    return int(value)
+
+
+def event_id_in_range(event_id):
+    return 0 <= event_id <= MAX_EVENT_ID
+
+
 def parse_since(value):
     """An ISO 8601 time -> the stored UTC format; naive times are taken as UTC."""
     try:
@@ -67,19 +84,21 @@ def parse_since(value):
         raise ValueError("since must be an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z") from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    try:
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError as exc:  # year 1 with a positive offset, year 9999 with a negative one
+        raise ValueError("since is out of range once converted to UTC (years 1 to 9999)") from exc
+    return utc.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @bp.get("/events")
 def list_events():
     args = request.args
     try:
-        limit = int(args.get("limit", 100))
-        after_id = int(args["after_id"]) if "after_id" in args else None
-    except ValueError:
-        return error(400, "limit and after_id must be integers")
-    if not 1 <= limit <= MAX_LIMIT:
-        return error(400, "limit must be between 1 and %d" % MAX_LIMIT)
+        limit = parse_count(args, "limit", 1, MAX_LIMIT, default=100)
+        after_id = parse_count(args, "after_id", 0, MAX_EVENT_ID)
+    except ValueError as exc:
+        return error(400, str(exc))
     verdict = args.get("verdict")
     if verdict is not None and verdict not in VERDICTS:
         return error(400, "verdict must be one of %s" % ", ".join(VERDICTS))
@@ -105,7 +124,7 @@ def list_events():
 
 @bp.get("/events/<int:event_id>")
 def get_event(event_id):
-    event = current_app.store.get_event(event_id)
+    event = current_app.store.get_event(event_id) if event_id_in_range(event_id) else None
     if event is None:
         return error(404, "no event with id %d" % event_id)
     return jsonify(event_json(event))

@@ -167,6 +167,7 @@ class Store:
         return event
 
     def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100):
+        """Events without bodies: the newest first, or with ``after_id`` the next ones in id order."""
         clauses, args = [], []
         for column, value in (("endpoint", endpoint), ("provider", provider), ("verdict", verdict)):
             if value is not None:
@@ -179,8 +180,11 @@ class Store:
             clauses.append("id > ?")
             args.append(after_id)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        # Paging forward (after_id) takes the oldest events after that id, in id order, so
+        # that no event is skipped; otherwise the newest come first.
+        order = "ASC" if after_id is not None else "DESC"
         rows = self._conn().execute(
-            "SELECT * FROM events%s ORDER BY id DESC LIMIT ?" % where,  # noqa: S608 - clauses are fixed strings
+            "SELECT * FROM events%s ORDER BY id %s LIMIT ?" % (where, order),  # noqa: S608 - clauses are fixed strings
             (*args, int(limit)),
         ).fetchall()
         return [self._row(r, with_body=False) for r in rows]

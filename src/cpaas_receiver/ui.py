@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from lxml import etree
 
-from .api import all_endpoints, token_ok
+from .api import MAX_EVENT_ID, all_endpoints, event_id_in_range, parse_count, token_ok
 
 bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -25,6 +25,9 @@ CSP = (
     " form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 PREVIEW_BYTES = 256 * 1024
+LIVE_PAGE = 100  # events per answer of the live list's feed
+# Indented JSON grows with the square of its depth: deeper documents are shown as sent.
+MAX_INDENT_DEPTH = 64
 
 
 @bp.after_request
@@ -106,12 +109,13 @@ def index():
 @bp.get("/events.json")
 @login_required
 def events_json():
+    """The events after ``after_id``, oldest first, a page at a time (``more`` when another page waits)."""
     try:
-        after_id = int(request.args.get("after_id", 0))
-    except ValueError:
-        after_id = 0
-    events = current_app.store.list_events(after_id=after_id, limit=100)
-    return jsonify({"events": events})
+        after_id = parse_count(request.args, "after_id", 0, MAX_EVENT_ID, default=0)
+    except ValueError as exc:
+        return jsonify({"error": str(exc)}), 400
+    events = current_app.store.list_events(after_id=after_id, limit=LIVE_PAGE + 1)
+    return jsonify({"events": events[:LIVE_PAGE], "more": len(events) > LIVE_PAGE})
 
 
 def pretty_body(body, content_type):
@@ -127,9 +131,12 @@ def pretty_body(body, content_type):
         return {"kind": "empty", "text": "", "valid_utf8": True}
     if valid_utf8 and (media == "application/json" or media.endswith("+json")):
         try:
-            return {"kind": "json", "text": json.dumps(json.loads(text), indent=2, ensure_ascii=False), "valid_utf8": True}
-        except ValueError:
-            pass
+            document = json.loads(text)
+        except (ValueError, RecursionError):
+            document = None  # not JSON, or nested deeper than the parser goes: shown as text
+        else:
+            if json_depth(document) <= MAX_INDENT_DEPTH:
+                return {"kind": "json", "text": json.dumps(document, indent=2, ensure_ascii=False), "valid_utf8": True}
     if media in ("application/xml", "text/xml") or media.endswith("+xml"):
         pretty = pretty_xml(body)
         if pretty is not None:
@@ -137,6 +144,17 @@ def pretty_body(body, content_type):
     if media == "application/x-www-form-urlencoded":
         return {"kind": "form", "pairs": parse_qsl(text, keep_blank_values=True), "text": text, "valid_utf8": valid_utf8}
     return {"kind": "text", "text": text[:PREVIEW_BYTES], "valid_utf8": valid_utf8}
+
+
+def json_depth(document):
+    """How deep containers nest in a parsed JSON document (without recursion)."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def pretty_xml(body):
@@ -152,7 +170,7 @@ def pretty_xml(body):
 @bp.get("/events/<int:event_id>")
 @login_required
 def event(event_id):
-    found = current_app.store.get_event(event_id)
+    found = current_app.store.get_event(event_id) if event_id_in_range(event_id) else None
     if found is None:
         abort(404)
     body = pretty_body(found["body"], found["content_type"]) if found["body_stored"] else None

@@ -122,6 +122,14 @@ def check_signature(endpoint, request):
     return result
 
 
+def _checked_signature(endpoint, request):
+    """check_signature, where a request the checks cannot handle is a recorded refusal, never a crash."""
+    try:
+        return check_signature(endpoint, request)
+    except Exception as exc:  # noqa: BLE001 - hostile input must end as a recorded 403, not an unrecorded 500
+        return {"ok": False, "result": "malformed", "detail": "the signature could not be checked (%s)" % type(exc).__name__}
+
+
 def evaluate(endpoint, request, too_large=False, limit=None):
     """All checks for a request to a known endpoint, and the answer they lead to."""
     checks = {}
@@ -131,7 +139,7 @@ def evaluate(endpoint, request, too_large=False, limit=None):
     if too_large:
         checks["signature"] = {"ok": False, "result": "not_checked", "detail": "the body was over the size limit"}
     else:
-        checks["signature"] = check_signature(endpoint, request)
+        checks["signature"] = _checked_signature(endpoint, request)
     if too_large:
         return Outcome("too_large", 413, checks, auth_user)
     if not checks["method"]["ok"]:

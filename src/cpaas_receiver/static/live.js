@@ -1,4 +1,7 @@
 // Live list of events: polls the UI's JSON feed and prepends new rows.
+// The feed answers the events after the newest row shown, oldest first, a page at a
+// time; while it says there is more, the next page is asked for at once, so a burst
+// larger than a page is shown whole and in order.
 // Values come from callers: they are only ever set with textContent.
 (function () {
   "use strict";
@@ -47,11 +50,12 @@
     fetch(feed + "?after_id=" + lastId(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
       .then(function (data) {
-        data.events.slice().reverse().forEach(addRow);
+        data.events.forEach(addRow);
         status.textContent = "(live)";
+        return data.more === true;
       })
-      .catch(function () { status.textContent = "(live updates paused)"; })
-      .then(function () { window.setTimeout(poll, 1500); });
+      .catch(function () { status.textContent = "(live updates paused)"; return false; })
+      .then(function (more) { window.setTimeout(poll, more ? 0 : 1500); });
   }
   window.setTimeout(poll, 1500);
 }());

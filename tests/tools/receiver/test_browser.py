@@ -214,3 +214,19 @@ def test_live_list_shows_new_events_without_reload(page, served_receiver):
     assert XSS in row.inner_text() and "unexpected" in row.inner_text()
     assert_nothing_ran(page)
     shot(page, "index-live")
+
+
+def test_live_list_shows_a_burst_larger_than_a_page_whole_and_in_order(page, served_receiver):
+    served = served_receiver()
+    login(page, served.url)
+    page.wait_for_selector("#events")
+    before = page.locator("#events tbody tr[data-id]").count()
+    with requests.Session() as session:
+        ids = [int(session.post(served.url + "/generic", data=b"burst %d" % n, timeout=10).headers["X-Receiver-Event-Id"])
+               for n in range(300)]
+    page.wait_for_selector('#events tbody tr[data-id="%d"]' % ids[-1], timeout=30000)
+    page.wait_for_function("n => document.querySelectorAll('#events tbody tr[data-id]').length >= n", arg=before + len(ids), timeout=30000)
+    shown = [int(i) for i in page.locator("#events tbody tr[data-id]").evaluate_all("rs => rs.map(r => r.dataset.id)")]
+    assert shown[:len(ids)] == sorted(ids, reverse=True)  # every event once, newest on top
+    assert len(shown) == len(set(shown))
+    shot(page, "index-burst")
