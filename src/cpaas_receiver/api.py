@@ -12,6 +12,7 @@ import sqlite3
 from datetime import datetime, timezone
 from importlib import resources
 
+from cpaas_webhooks.signatures import bearer_token
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .config import PROVIDERS, ConfigError, endpoint_from_dict
@@ -40,12 +41,11 @@ def error(status, message, **headers):
 def require_token():
     if request.endpoint == "api.openapi":
         return None
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
+    token = bearer_token(request.headers.get("Authorization"))
     challenge = 'Bearer realm="cpaas-receiver"'
-    if scheme.lower() != "bearer" or not token.strip():
+    if token is None:
         return error(401, "missing bearer token", WWW_Authenticate=challenge)
-    if not token_ok(token.strip()):
+    if not token_ok(token):
         return error(401, "invalid token", WWW_Authenticate=challenge + ', error="invalid_token"')
     return None
 

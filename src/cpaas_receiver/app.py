@@ -15,6 +15,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, jsonify, request
 
 from .config import RESERVED_PREFIXES
+from .credentials import redacted_authorization
 from .responses import answer, refused
 from .store import Store
 from .verification import IncomingRequest, Outcome, evaluate
@@ -29,11 +30,7 @@ def redact_headers(headers, auth_user):
     for name, value in headers.items():
         lowered = name.lower()
         if lowered == "authorization":
-            scheme = value.strip().partition(" ")[0] or "?"
-            if scheme.lower() == "basic":
-                value = "Basic [redacted; user name: %s]" % (auth_user if auth_user is not None else "?")
-            else:
-                value = "%s [redacted]" % scheme
+            value = redacted_authorization(value, auth_user)
         elif lowered in SENSITIVE_HEADERS:
             value = "[redacted]"
         stored.append([name, value])

@@ -39,6 +39,7 @@ def serve_gunicorn(app, host, port, workers, access_log):
                 "workers": workers,
                 "worker_class": "sync",
                 "accesslog": access_log,
+                "logger_class": "cpaas_receiver.accesslog.ReceiverLogger",  # query values masked
                 "errorlog": "-",
                 "timeout": 60,
                 "proc_name": "cpaas-receiver",
@@ -66,7 +67,9 @@ def main(argv=None):
         return 0
     app = create_app(config, db_path)
     if args.dev_server:
-        app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+        from .accesslog import DevRequestHandler
+
+        app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True, request_handler=DevRequestHandler)
     else:
         serve_gunicorn(app, args.host, args.port, args.workers, args.access_log)
     return 0

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .credentials import mask_url
+
 PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz", "generic")
 KINDS = ("answer", "status")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -159,7 +161,7 @@ def config_from_dict(data, environ=None):
     base = data.get("public_base_url")
     if base is not None:
         if not isinstance(base, str) or not re.match(r"^https?://[^/?#@]+(/[^?#]*)?$", base):
-            raise ConfigError("public_base_url must be an http(s) URL without credentials, query or fragment, got %r" % (base,))
+            raise ConfigError("public_base_url must be an http(s) URL without credentials, query or fragment, got %r" % (mask_url(base),))
         base = base.rstrip("/")
     limit = data.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:

@@ -13,6 +13,7 @@ import secrets
 from functools import wraps
 from urllib.parse import parse_qsl
 
+from cpaas_webhooks.signatures import bearer_token
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from lxml import etree
 
@@ -41,8 +42,8 @@ def headers(response):
 def logged_in():
     if session.get("ui_auth"):
         return True
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and token_ok(token.strip())
+    token = bearer_token(request.headers.get("Authorization"))
+    return token is not None and token_ok(token)
 
 
 def login_required(view):

@@ -8,15 +8,16 @@ order a provider meets them: size (413), method (405), credentials (401 with a
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 from dataclasses import dataclass
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from cpaas_webhooks import signatures
 
+from .credentials import parse_basic_auth
 from .store import check_password
+
+__all__ = ["IncomingRequest", "Outcome", "challenge_header", "evaluate", "parse_basic_auth"]
 
 REALM = "cpaas-receiver"
 
@@ -40,21 +41,6 @@ class Outcome:
     auth_user: str | None = None
 
 
-def parse_basic_auth(value):
-    """(username, password) of an ``Authorization: Basic`` value, else None."""
-    if not value:
-        return None
-    scheme, _sep, encoded = value.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8", "replace")
-    except (binascii.Error, ValueError):
-        return ("", None)
-    username, sep, password = decoded.partition(":")
-    return (username, password if sep else None)
-
-
 def check_method(endpoint, request):
     ok = request.method.upper() in endpoint.methods
     return {
@@ -75,10 +61,10 @@ def check_basic_auth(endpoint, request):
     if creds is None:
         return {"ok": False, "result": "missing", "detail": "the Authorization header is not Basic"}, None
     username, password = creds
-    user_ok = hmac.compare_digest(username.encode("utf-8"), endpoint.username.encode("utf-8"))
     if password is None:
-        pass_ok = False
-    elif endpoint.password_hash is not None:
+        return {"ok": False, "result": "malformed", "detail": "the Basic credentials are not base64 of user:password"}, None
+    user_ok = hmac.compare_digest(username.encode("utf-8"), endpoint.username.encode("utf-8"))
+    if endpoint.password_hash is not None:
         pass_ok = check_password(password, endpoint.password_hash)
     else:
         pass_ok = hmac.compare_digest(password.encode("utf-8"), (endpoint.password or "").encode("utf-8"))
