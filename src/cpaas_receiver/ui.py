@@ -8,6 +8,7 @@ a request someone else sent: templates autoescape it, the live list is built wit
 
 from __future__ import annotations
 
+import hmac
 import json
 import secrets
 from functools import wraps
@@ -18,6 +19,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 from lxml import etree
 
 from .api import MAX_EVENT_ID, all_endpoints, event_id_in_range, parse_count, token_ok
+from .sessions import LIFETIME, ReceiverSessionInterface, UiSessions
 
 bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -39,8 +41,16 @@ def headers(response):
     return response
 
 
+@bp.record_once
+def setup_sessions(state):
+    """Server-side sessions with an expiry, in a cookie that is Secure behind https."""
+    state.app.session_interface = ReceiverSessionInterface()
+    state.app.permanent_session_lifetime = LIFETIME
+    state.app.ui_sessions = UiSessions(state.app.store)
+
+
 def logged_in():
-    if session.get("ui_auth"):
+    if current_app.ui_sessions.valid(session.get("sid")):
         return True
     token = bearer_token(request.headers.get("Authorization"))
     return token is not None and token_ok(token)
@@ -59,14 +69,21 @@ def login_required(view):
 
 
 def csrf_token():
+    """The session's CSRF token (the login form has one too, before anyone is logged in)."""
     if "csrf" not in session:
+        session.permanent = True
         session["csrf"] = secrets.token_urlsafe(24)
     return session["csrf"]
 
 
+def csrf_ok():
+    sent, expected = request.form.get("csrf", ""), session.get("csrf")
+    return bool(expected) and hmac.compare_digest(sent.encode("utf-8"), expected.encode("utf-8"))
+
+
 @bp.app_context_processor
 def inject():
-    return {"csrf_token": csrf_token if session.get("ui_auth") else (lambda: "")}
+    return {"csrf_token": csrf_token}
 
 
 def _safe_next(target):
@@ -77,19 +94,25 @@ def _safe_next(target):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        if token_ok(request.form.get("token", "")):
-            session.clear()
-            session["ui_auth"] = True
+        if not csrf_ok():
+            error, status = "The form has expired. Enter the token again.", 400
+        elif token_ok(request.form.get("token", "")):
+            current_app.ui_sessions.close(session.get("sid"))
+            session.clear()  # a new session id and CSRF token after login
+            session.permanent = True
+            session["sid"] = current_app.ui_sessions.open()
             return redirect(_safe_next(request.form.get("next")))
-        error = "That token is not right."
-    return render_template("login.html", error=error, next=request.values.get("next", "")), (401 if error else 200)
+        else:
+            error, status = "That token is not right.", 401
+    return render_template("login.html", error=error, next=request.values.get("next", "")), status
 
 
 @bp.post("/logout")
 def logout():
-    if session.get("ui_auth") and request.form.get("csrf") == session.get("csrf"):
+    if csrf_ok():
+        current_app.ui_sessions.close(session.get("sid"))
         session.clear()
     return redirect(url_for("ui.login"))
 
