@@ -301,3 +301,34 @@ def make_receiver(make_receiver):
         return make_receiver(endpoints=config["endpoints"], **overrides)
 
     return make
+
+
+# ------------------------------------------------------------------ what the sandbox and callback_check send, checked by the SDKs
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_fired_vobiz_events_validate_in_the_vobiz_sdk(method):
+    from urllib.parse import parse_qsl
+
+    from cpaas_webhooks import payloads
+
+    prepared = payloads.build_event("vobiz", "Hangup", "https://hooks.example.com/hangup?leg=a", method)
+    payloads.sign_event(prepared, VOBIZ_TOKEN)
+    params = dict(parse_qsl(prepared.body.decode(), keep_blank_values=True)) if method == "POST" else {}
+    headers = prepared.headers
+    assert vobiz_v3.validate_v3_signature(method, prepared.url, headers[sig.VOBIZ_V3_NONCE_HEADER], VOBIZ_TOKEN, headers[sig.VOBIZ_V3_HEADER], params)
+    assert vobiz_validate_v2(prepared.url, headers[sig.VOBIZ_V2_NONCE_HEADER], headers[sig.VOBIZ_V2_HEADER], VOBIZ_TOKEN)
+
+
+def test_fired_twilio_and_vonage_events_validate_in_their_sdks():
+    from urllib.parse import parse_qsl
+
+    from cpaas_webhooks import payloads
+
+    twilio = payloads.sign_event(payloads.build_event("twilio", "call-status", "https://hooks.example.com/st?x=1", "POST"), TWILIO_TOKEN)
+    params = dict(parse_qsl(twilio.body.decode(), keep_blank_values=True))
+    assert RequestValidator(TWILIO_TOKEN).validate(twilio.url, params, twilio.headers["X-Twilio-Signature"])
+    vonage = payloads.sign_event(payloads.build_event("vonage", "message-status", "https://hooks.example.com/ev", "POST"), VONAGE_SECRET)
+    token = sig.bearer_token(vonage.headers["Authorization"])
+    assert vonage_sdk_verify(token, VONAGE_SECRET)
+    assert jwt.decode(token, VONAGE_SECRET, algorithms=["HS256"])["payload_hash"] == hashlib.sha256(vonage.body).hexdigest()
