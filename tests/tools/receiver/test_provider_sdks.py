@@ -210,6 +210,24 @@ def test_vonage_any_text_is_a_refusal_not_a_crash(token):
     assert not verdict and verdict.reason in ("missing", "malformed", "invalid")
 
 
+token_parts = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/", max_size=60),
+    st.binary(max_size=45).map(b64url),
+    st.builds(lambda t: b64url(t.encode("utf-8", "surrogatepass")), st.text(max_size=30)),
+)
+
+
+@FUZZ
+@given(parts=st.lists(token_parts, min_size=3, max_size=3))
+def test_jwt_parser_fuzzed_three_parts_never_raises(parts):
+    token = ".".join(parts)
+    verdict = sig.jwt_hs256_decode(VONAGE_SECRET, token)
+    assert verdict.reason in ("missing", "malformed", "invalid", "expired", "not_yet_valid")
+    assert not verdict.ok
+    assert sig.jwt_unverified_claims(token) is None or isinstance(sig.jwt_unverified_claims(token), dict)
+
+
 @FUZZ
 @given(raw=st.binary(max_size=200))
 def test_vonage_any_bytes_in_the_header_are_recorded_as_refused(receiver, raw):
