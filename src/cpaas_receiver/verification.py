@@ -17,8 +17,6 @@ from cpaas_webhooks import signatures
 from .credentials import parse_basic_auth
 from .store import check_password
 
-__all__ = ["IncomingRequest", "Outcome", "challenge_header", "evaluate", "parse_basic_auth"]
-
 REALM = "cpaas-receiver"
 
 
