@@ -111,6 +111,8 @@ def events_json():
     except ValueError:
         after_id = 0
     events = current_app.store.list_events(after_id=after_id, limit=100)
+    # live.js wants the newest first, whichever order the store pages in after an id.
+    events.sort(key=lambda event: event["id"], reverse=True)
     return jsonify({"events": events})
 
 
