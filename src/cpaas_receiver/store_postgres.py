@@ -172,9 +172,7 @@ class PostgresStore:
         with self._connection() as conn:
             # Held until the commit: ids are handed out in commit order (see the module's docstring).
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (INSERT_LOCK,))
-            row = conn.execute(
-INSERT_EVENT, values
-            ).fetchone()
+            row = conn.execute(INSERT_EVENT, values).fetchone()
         return row["id"]
 
     @staticmethod
