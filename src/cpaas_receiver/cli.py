@@ -1,4 +1,4 @@
-"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH] [--workers N] [--dev-server]``
+"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH|URL] [--workers N] [--dev-server]``
 
 Serves the receiver with gunicorn (through its Python API); Flask's development
 server runs only with ``--dev-server``. The event store is ``--db``, else
