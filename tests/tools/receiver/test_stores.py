@@ -177,3 +177,21 @@ def test_a_bad_database_setting_is_refused(value):
 
     with pytest.raises(ConfigError, match="database must be a SQLite file path or a postgresql:// URL"):
         config_from_dict(base_config(database=value), environ={})
+
+
+def test_a_sqlite_file_from_before_schema_versions_is_kept_and_marked(tmp_path):
+    from cpaas_receiver.store import SCHEMA
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:  # as a receiver without schema versions left it
+        conn.executescript(SCHEMA)
+        conn.execute("INSERT INTO events (received_at, method, path, headers, verdict, status, checks)"
+                     " VALUES ('2026-01-01T00:00:00.000000Z', 'POST', '/old', '[]', 'accepted', 200, '{}')")
+    receiver = create_app(config_from_dict(base_config(), environ={}), str(path))
+    try:
+        listed = receiver.test_client().get("/api/events", headers=bearer()).get_json()["events"]
+        assert [e["path"] for e in listed] == ["/old"]
+    finally:
+        receiver.store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
