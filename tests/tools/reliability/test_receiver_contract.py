@@ -87,7 +87,7 @@ def test_every_answer_matches_the_openapi_document_on_postgresql(postgres_server
     app = create_app(CONFIG, postgres_server.new_database())
     try:
         client = app.test_client()
-        for _ in range(3):
+        for _round in range(3):
             client.post("/generic", data=b"hello")
             client.post("/twilio/voice", data={"CallSid": "CA1"})
             client.get("/nowhere")
