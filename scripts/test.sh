@@ -112,8 +112,22 @@ ensure_browser() {
   fi
 }
 
+# The receiver's PostgreSQL store is tested against a real server: Debian's binaries, run by
+# the tests as a throwaway cluster (tests/tools/postgres_server.py). Installing the package
+# may also set up Debian's own cluster; the tests never use it. Once it is installed, a test
+# that needs it fails instead of skipping (CPAAS_REQUIRE_POSTGRESQL=1).
+ensure_postgresql() {
+  if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null ||
+    ensure_debian_packages /usr/lib/postgresql/15/bin/initdb "the receiver's PostgreSQL store tests" postgresql; then
+    export CPAAS_REQUIRE_POSTGRESQL=1
+  else
+    echo "warning: the receiver's PostgreSQL store tests are skipped" >&2
+  fi
+}
+
 tools() {
   ensure_browser
+  ensure_postgresql
   section "sandbox and receiver tests (pytest tests/tools)"
   run_pytest "tools" tests/tools -q -p no:cacheprovider
 }
@@ -125,8 +139,9 @@ sandbox() {
 
 receiver() {
   ensure_browser
-  section "receiver tests (pytest tests/tools/receiver)"
-  run_pytest "receiver" tests/tools/receiver -q -p no:cacheprovider
+  ensure_postgresql
+  section "receiver tests (pytest tests/tools/receiver tests/tools/reliability)"
+  run_pytest "receiver" tests/tools/receiver tests/tools/reliability -q -p no:cacheprovider
 }
 
 integration() {

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import hmac
 import re
-import sqlite3
 from datetime import datetime, timezone
 from importlib import resources
 
@@ -16,7 +15,7 @@ from cpaas_webhooks.signatures import bearer_token
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .config import PROVIDERS, ConfigError, endpoint_from_dict
-from .store import VERDICTS
+from .store import VERDICTS, EndpointExists
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_LIMIT = 1000
@@ -161,7 +160,7 @@ def add_endpoint():
         return error(409, "endpoint %s is set in the configuration file" % endpoint.path)
     try:
         current_app.store.add_endpoint(endpoint)
-    except sqlite3.IntegrityError:
+    except EndpointExists:
         return error(409, "endpoint %s already exists" % endpoint.path)
     response = jsonify(endpoint.public())
     response.status_code = 201

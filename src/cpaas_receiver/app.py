@@ -1,6 +1,7 @@
 """The Flask application: records every request to an endpoint, then answers it.
 
-``create_app(config, db_path)`` builds the app. Requests to a configured (or
+``create_app(config, db_path)`` builds the app (``db_path``: a SQLite file, or a
+``postgresql://`` URL for a store shared by several receivers). Requests to a configured (or
 API-registered) endpoint path are checked, stored (committed), then answered;
 requests to any other path outside the receiver's own (``/api/``, ``/ui/``,
 ``/healthz``, ``/static/``) are stored as ``unexpected`` and answered 404.
@@ -16,8 +17,8 @@ from flask import Flask, current_app, g, jsonify, request
 
 from .config import RESERVED_PREFIXES
 from .credentials import redacted_authorization
+from .database import open_store
 from .responses import answer, refused
-from .store import Store
 from .verification import IncomingRequest, Outcome, evaluate
 
 SENSITIVE_HEADERS = {"cookie", "proxy-authorization", "set-cookie"}
@@ -144,7 +145,7 @@ def create_app(config, db_path):
         SESSION_COOKIE_NAME="cpaas_receiver_session",
         MAX_CONTENT_LENGTH=None,
     )
-    app.store = Store(db_path)
+    app.store = open_store(db_path)
     app.before_request(record_and_answer)
 
     from .api import bp as api_bp

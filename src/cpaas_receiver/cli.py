@@ -1,7 +1,9 @@
-"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH] [--workers N] [--dev-server]``
+"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH|URL] [--workers N] [--dev-server]``
 
 Serves the receiver with gunicorn (through its Python API); Flask's development
-server runs only with ``--dev-server``.
+server runs only with ``--dev-server``. The event store is ``--db``, else
+``CPAAS_RECEIVER_DATABASE``, else ``database`` in the config: a SQLite file, or a
+``postgresql://`` URL (shown with its password masked).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 
 from .app import create_app
 from .config import ConfigError, load_config
+from .database import DATABASE_ENV, choose_database, is_postgres_url, mask_database_url
+from .store import StoreError
 
 DEFAULT_DB = "cpaas-receiver.db"
 
@@ -21,7 +25,8 @@ def build_parser():
     parser.add_argument("--config", required=True, help="YAML configuration file")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8780, help="port to listen on (default 8780)")
-    parser.add_argument("--db", help="SQLite database file (default: 'database' from the config, else ./%s)" % DEFAULT_DB)
+    parser.add_argument("--db", help="event store: a SQLite file or a postgresql:// URL (default: $%s, else 'database' from the config,"
+                        " else ./%s)" % (DATABASE_ENV, DEFAULT_DB))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--access-log", default="-", help="gunicorn access log file ('-' for stderr, default)")
     parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of gunicorn")
@@ -61,11 +66,16 @@ def main(argv=None):
     except ConfigError as exc:
         print("cpaas-receiver: %s" % exc, file=sys.stderr)
         return 2
-    db_path = args.db or config.database or DEFAULT_DB
+    database = choose_database(args.db, os.environ, config.database, DEFAULT_DB)
+    shown = mask_database_url(database) if is_postgres_url(database) else os.path.abspath(database)
     if args.check_config:
-        print("configuration OK: %d endpoint(s), database %s" % (len(config.endpoints), os.path.abspath(db_path)))
+        print("configuration OK: %d endpoint(s), database %s" % (len(config.endpoints), shown))
         return 0
-    app = create_app(config, db_path)
+    try:
+        app = create_app(config, database)
+    except StoreError as exc:
+        print("cpaas-receiver: %s" % exc, file=sys.stderr)
+        return 2
     if args.dev_server:
         from .accesslog import DevRequestHandler
 

@@ -4,7 +4,8 @@
 admin_token: "..."            # or the environment variable CPAAS_RECEIVER_ADMIN_TOKEN
 public_base_url: "https://hooks.example.com"
 max_body_bytes: 1048576        # optional, default 1 MiB
-database: /var/lib/cpaas-receiver/events.db   # optional; --db overrides it
+database: /var/lib/cpaas-receiver/events.db   # optional; or postgresql://user:password@host:5432/dbname;
+                                               # CPAAS_RECEIVER_DATABASE and --db override it
 endpoints:
   - path: /twilio/voice
     provider: twilio          # twilio | vonage | bandwidth | vobiz | generic
@@ -136,7 +137,7 @@ class Config:
     admin_token: str
     public_base_url: str | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    database: str | None = None
+    database: str | None = field(default=None, repr=False)  # a URL may hold a password
     endpoints: list = field(default_factory=list)
 
     def endpoint_map(self):
@@ -166,6 +167,9 @@ def config_from_dict(data, environ=None):
     limit = data.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise ConfigError("max_body_bytes must be a positive integer")
+    database = data.get("database")
+    if database is not None and (not isinstance(database, str) or not database.strip()):
+        raise ConfigError("database must be a SQLite file path or a postgresql:// URL")
     endpoints = data.get("endpoints") or []
     if not isinstance(endpoints, list):
         raise ConfigError("endpoints must be a list")
@@ -175,7 +179,7 @@ def config_from_dict(data, environ=None):
         if e.path in seen:
             raise ConfigError("endpoint path %s is configured twice" % e.path)
         seen.add(e.path)
-    return Config(admin_token=token, public_base_url=base, max_body_bytes=limit, database=data.get("database"), endpoints=parsed)
+    return Config(admin_token=token, public_base_url=base, max_body_bytes=limit, database=database, endpoints=parsed)
 
 
 def load_config(path, environ=None):

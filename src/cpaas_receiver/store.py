@@ -7,6 +7,9 @@ callback only after its event is on disk.
 Endpoint passwords added through the API are stored as salted PBKDF2 hashes; a
 signing secret has to be stored as it is (an HMAC cannot be checked otherwise), so
 the database file is created readable by its owner only.
+
+This is the default store; ``database.open_store`` picks the PostgreSQL one
+(``store_postgres``) for a ``postgresql://`` URL. Both have the same methods.
 """
 
 from __future__ import annotations
@@ -58,7 +61,25 @@ CREATE TABLE IF NOT EXISTS endpoints (
 );
 """
 
+# The schema version this receiver writes and knows (SQLite: PRAGMA user_version).
+SCHEMA_VERSION = 1
+
 VERDICTS = ("accepted", "method_not_allowed", "unauthorized", "bad_signature", "too_large", "unexpected")
+
+
+class StoreError(RuntimeError):
+    """The event store cannot be used (unreachable, or a schema this receiver does not know)."""
+
+
+class EndpointExists(ValueError):
+    """An endpoint with this path is already stored."""
+
+
+def schema_too_new(found, where):
+    return StoreError(
+        "the event store %s has schema version %d, newer than the %d this receiver knows;"
+        " upgrade the receiver (a newer one migrated it)" % (where, found, SCHEMA_VERSION)
+    )
 
 
 def utcnow():
@@ -91,8 +112,22 @@ class Store:
             os.close(fd)
         conn = self._conn()
         conn.execute("PRAGMA journal_mode=WAL")
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise schema_too_new(found, path)
+        # Version 0 is a new file or one from before versioning: both get the version 1 tables.
         conn.executescript(SCHEMA)
+        conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
         conn.commit()
+
+    def describe(self):
+        return os.path.abspath(self.path)
+
+    def close(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     def _conn(self):
         conn = getattr(self._local, "conn", None)
@@ -225,7 +260,15 @@ class Store:
     # ------------------------------------------------------------ endpoints added at run time
 
     def add_endpoint(self, endpoint):
+        """Store an endpoint; :class:`EndpointExists` when its path is taken."""
         conn = self._conn()
+        try:
+            self._insert_endpoint(conn, endpoint)
+        except sqlite3.IntegrityError as exc:
+            raise EndpointExists(endpoint.path) from exc
+
+    @staticmethod
+    def _insert_endpoint(conn, endpoint):
         with conn:
             conn.execute(
                 "INSERT INTO endpoints (path, provider, kind, methods, username, password_hash, signing_secret, created_at)"

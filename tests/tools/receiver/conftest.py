@@ -1,7 +1,9 @@
 """Fixtures of the callback receiver's tests.
 
 ``receiver`` builds the Flask app from a config dict and gives a test client;
-``served_receiver`` runs the real command (gunicorn) on a free loopback port.
+``served_receiver`` runs the real command (gunicorn) on a free loopback port. Both run
+once per event store (the ``database`` fixture: SQLite, and PostgreSQL on a throwaway
+server).
 """
 
 from __future__ import annotations
@@ -67,12 +69,17 @@ class Receiver:
 
 
 @pytest.fixture
-def make_receiver(tmp_path):
+def make_receiver(database):
+    made = []
+
     def make(**overrides):
         config = config_from_dict(base_config(**overrides), environ={})
-        return Receiver(create_app(config, str(tmp_path / "events.db")))
+        made.append(Receiver(create_app(config, database)))
+        return made[-1]
 
-    return make
+    yield make
+    for receiver in made:
+        receiver.app.store.close()
 
 
 @pytest.fixture
@@ -89,11 +96,12 @@ def free_port():
 class ServedReceiver:
     """The real ``cpaas-receiver`` command (gunicorn) on loopback."""
 
-    def __init__(self, workdir, config, extra_args=()):
+    def __init__(self, workdir, config, database, extra_args=()):
         self.workdir = Path(workdir)
         self.config_path = self.workdir / "receiver.yml"
         self.config_path.write_text(yaml.safe_dump(config))
-        self.db = self.workdir / "data" / "events.db"
+        self.database = database
+        self.db = Path(database) if "://" not in database else None  # the SQLite file
         self.extra_args = list(extra_args)
         self.proc = None
         self.port = None
@@ -111,7 +119,7 @@ class ServedReceiver:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [str(RECEIVER_BIN), "--config", str(self.config_path), "--host", "127.0.0.1", "--port", str(self.port),
-                 "--db", str(self.db), *self.extra_args],
+                 "--db", self.database, *self.extra_args],
                 stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
             )
         deadline = time.monotonic() + 30
@@ -138,11 +146,11 @@ class ServedReceiver:
 
 
 @pytest.fixture
-def served_receiver(tmp_path):
+def served_receiver(tmp_path, database):
     started = []
 
     def start(config=None, extra_args=()):
-        served = ServedReceiver(tmp_path, config or base_config(), extra_args)
+        served = ServedReceiver(tmp_path, config or base_config(), database, extra_args)
         started.append(served)
         return served.start()
 

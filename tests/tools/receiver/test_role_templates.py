@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 
@@ -37,11 +38,23 @@ PLAY = """
 """
 
 
+def render(out, variables):
+    """The role's templates rendered by ansible-playbook with its defaults plus ``variables``, into ``out``."""
+    extra = out / "extra.yml"
+    extra.write_text(yaml.safe_dump(dict(variables, role_path=str(ROOT / "roles" / "callback_receiver"))))
+    playbook = out / "render.yml"
+    playbook.write_text(PLAY.format(defaults=json.dumps(str(DEFAULTS)), extra=json.dumps(str(extra)),
+                                    templates=TEMPLATES, out=out))
+    result = subprocess.run([str(PLAYBOOK_BIN), "-i", "localhost,", str(playbook)], capture_output=True, text=True, check=False,
+                            env={"PATH": str(PLAYBOOK_BIN.parent) + ":/usr/bin:/bin", "ANSIBLE_LOCALHOST_WARNING": "false",
+                                 "ANSIBLE_HOME": str(out / ".ansible"), "HOME": str(out)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    out = tmp_path_factory.mktemp("role")
-    extra = out / "extra.yml"
-    extra.write_text(yaml.safe_dump({
+    return render(tmp_path_factory.mktemp("role"), {
         "callback_receiver_admin_token": "role-admin-token",
         "callback_receiver_public_base_url": "https://hooks.example.com",
         "callback_receiver_port": 9123,
@@ -52,16 +65,7 @@ def rendered(tmp_path_factory):
              "basic_auth": {"username": "tw", "password": "p@ss: 'quoted' \"and\" #hash"}, "signing_secret": "tw-token"},
             {"path": "/bw/status", "provider": "bandwidth", "kind": "status"},
         ],
-        "role_path": str(ROOT / "roles" / "callback_receiver"),
-    }))
-    playbook = out / "render.yml"
-    playbook.write_text(PLAY.format(defaults=json.dumps(str(DEFAULTS)), extra=json.dumps(str(extra)),
-                                    templates=TEMPLATES, out=out))
-    result = subprocess.run([str(PLAYBOOK_BIN), "-i", "localhost,", str(playbook)], capture_output=True, text=True, check=False,
-                            env={"PATH": str(PLAYBOOK_BIN.parent) + ":/usr/bin:/bin", "ANSIBLE_LOCALHOST_WARNING": "false",
-                                 "ANSIBLE_HOME": str(out / ".ansible"), "HOME": str(out)})
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
+    })
 
 
 def test_the_written_configuration_loads_with_its_secrets(rendered):
@@ -83,6 +87,7 @@ def test_the_systemd_unit_runs_gunicorn_with_the_role_settings(rendered):
     args = build_parser().parse_args(argv[1:])
     assert (args.port, args.workers, args.dev_server) == (9123, 3, False)
     assert args.config == "/etc/cpaas-receiver/receiver.yml"
+    assert args.db is None  # the database comes from the configuration file (it may hold a password)
     assert "User=cpaas-receiver" in unit and 'ReadWritePaths="/srv/receiver data"' in unit
 
 
@@ -90,3 +95,22 @@ def test_the_control_script_is_valid_shell(rendered):
     assert subprocess.run(["sh", "-n", str(rendered / "ctl.sh")], check=False).returncode == 0
     usage = subprocess.run(["sh", str(rendered / "ctl.sh")], capture_output=True, text=True, check=False)
     assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+HOSTILE_PASSWORD = "p@ss/w:rd%2F #?&'x"
+
+
+def test_a_postgresql_url_and_its_password_reach_the_server(tmp_path, postgres_server):
+    """The rendered configuration logs in to a real PostgreSQL with a password full of URL syntax."""
+    postgres_server.admin("CREATE ROLE hostile LOGIN PASSWORD '%s'" % HOSTILE_PASSWORD.replace("'", "''"))
+    url = "postgresql://hostile@127.0.0.1:%d/postgres" % postgres_server.port
+    out = render(tmp_path, {"callback_receiver_admin_token": "role-admin-token", "callback_receiver_database_url": url,
+                            "callback_receiver_database_password": HOSTILE_PASSWORD})
+    config = load_config(str(out / "receiver.yml"), environ={})
+    with psycopg.connect(config.database, connect_timeout=10) as conn:
+        assert conn.execute("SELECT current_user").fetchone() == ("hostile",)
+    assert HOSTILE_PASSWORD not in (out / "unit.service").read_text() + (out / "ctl.sh").read_text()
+
+
+def test_without_a_database_url_the_store_is_sqlite_in_the_data_dir(rendered):
+    assert load_config(str(rendered / "receiver.yml"), environ={}).database == "/srv/receiver data/events.db"

@@ -1,5 +1,5 @@
 """The receiver as the callback_receiver role runs it (``cpaas-receiver``: gunicorn, 2 sync
-workers, SQLite WAL) on a free loopback port, in a process group of its own so that a
+workers, SQLite WAL or a PostgreSQL URL) on a free loopback port, in a process group of its own so that a
 test can kill exactly it (master and workers) and nothing else."""
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ def free_port():
 
 
 class ReceiverProcess:
-    def __init__(self, workdir, config, workers=2):
+    def __init__(self, workdir, config, workers=2, database=None):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.config_path = self.workdir / "receiver.yml"
         self.config_path.write_text(yaml.safe_dump(config))
-        self.db = self.workdir / "events.db"
+        self.db = database or str(self.workdir / "events.db")
         self.log = self.workdir / "receiver.log"
         self.workers = workers
         self.proc = None
@@ -45,7 +45,7 @@ class ReceiverProcess:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [str(RECEIVER_BIN), "--config", str(self.config_path), "--host", "127.0.0.1", "--port", str(self.port),
-                 "--db", str(self.db), "--workers", str(self.workers), "--access-log", os.devnull],
+                 "--db", self.db, "--workers", str(self.workers), "--access-log", os.devnull],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
