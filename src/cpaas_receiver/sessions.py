@@ -17,7 +17,6 @@ from flask import request
 from flask.sessions import SecureCookieSessionInterface
 
 LIFETIME = timedelta(hours=8)
-SCHEMA = "CREATE TABLE IF NOT EXISTS ui_sessions (id_hash TEXT PRIMARY KEY, expires_at REAL NOT NULL)"
 
 
 def _hash(session_id):
@@ -25,33 +24,28 @@ def _hash(session_id):
 
 
 class UiSessions:
-    """Open, check and close sessions in the receiver's SQLite store (shared by every worker)."""
+    """Open, check and close sessions in the receiver's store (shared by every worker and receiver)."""
 
     def __init__(self, store, lifetime=LIFETIME):
         self.store = store
         self.lifetime = lifetime.total_seconds()
-        with store._conn() as conn:
-            conn.execute(SCHEMA)
 
     def open(self):
         """A new session id, valid for the lifetime; expired sessions are removed on the way."""
         session_id = secrets.token_urlsafe(32)
         now = time.time()
-        with self.store._conn() as conn:
-            conn.execute("DELETE FROM ui_sessions WHERE expires_at <= ?", (now,))
-            conn.execute("INSERT INTO ui_sessions (id_hash, expires_at) VALUES (?, ?)", (_hash(session_id), now + self.lifetime))
+        self.store.open_session(_hash(session_id), now + self.lifetime, now)
         return session_id
 
     def valid(self, session_id):
         if not isinstance(session_id, str) or not session_id:
             return False
-        row = self.store._conn().execute("SELECT expires_at FROM ui_sessions WHERE id_hash = ?", (_hash(session_id),)).fetchone()
-        return row is not None and row[0] > time.time()
+        expires_at = self.store.session_expiry(_hash(session_id))
+        return expires_at is not None and expires_at > time.time()
 
     def close(self, session_id):
         if isinstance(session_id, str) and session_id:
-            with self.store._conn() as conn:
-                conn.execute("DELETE FROM ui_sessions WHERE id_hash = ?", (_hash(session_id),))
+            self.store.close_session(_hash(session_id))
 
 
 class ReceiverSessionInterface(SecureCookieSessionInterface):

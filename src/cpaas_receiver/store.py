@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS endpoints (
     signing_secret TEXT,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ui_sessions (
+    id_hash TEXT PRIMARY KEY,
+    expires_at REAL NOT NULL
+);
 """
 
 # The schema version this receiver writes and knows (SQLite: PRAGMA user_version).
@@ -310,3 +314,20 @@ class Store:
     def get_endpoint(self, path):
         found = [e for e in self.endpoints() if e.path == path]
         return found[0] if found else None
+
+    # ------------------------------------------------------------ web page sessions (only hashes of their ids)
+
+    def open_session(self, id_hash, expires_at, now):
+        """Keep a new session until ``expires_at``; sessions expired by ``now`` go on the way."""
+        with self._conn() as conn:
+            conn.execute("DELETE FROM ui_sessions WHERE expires_at <= ?", (now,))
+            conn.execute("INSERT INTO ui_sessions (id_hash, expires_at) VALUES (?, ?)", (id_hash, expires_at))
+
+    def session_expiry(self, id_hash):
+        """When the session ends (a UNIX time), or None for a session not kept."""
+        row = self._conn().execute("SELECT expires_at FROM ui_sessions WHERE id_hash = ?", (id_hash,)).fetchone()
+        return row[0] if row else None
+
+    def close_session(self, id_hash):
+        with self._conn() as conn:
+            conn.execute("DELETE FROM ui_sessions WHERE id_hash = ?", (id_hash,))

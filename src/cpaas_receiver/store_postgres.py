@@ -72,6 +72,7 @@ MIGRATIONS = {
             signing_secret TEXT,
             created_at TEXT NOT NULL
         )""",
+        "CREATE TABLE ui_sessions (id_hash TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)",
     ),
 }
 assert max(MIGRATIONS) == SCHEMA_VERSION  # noqa: S101 - a release must not ship one without the other
@@ -308,3 +309,19 @@ class PostgresStore:
         with self._connection() as conn:
             row = conn.execute("SELECT * FROM endpoints WHERE path = %s", (path,)).fetchone()
         return self._endpoint(row) if row else None
+
+    # ------------------------------------------------------------ web page sessions (only hashes of their ids)
+
+    def open_session(self, id_hash, expires_at, now):
+        with self._connection() as conn:
+            conn.execute("DELETE FROM ui_sessions WHERE expires_at <= %s", (now,))
+            conn.execute("INSERT INTO ui_sessions (id_hash, expires_at) VALUES (%s, %s)", (id_hash, expires_at))
+
+    def session_expiry(self, id_hash):
+        with self._connection() as conn:
+            row = conn.execute("SELECT expires_at FROM ui_sessions WHERE id_hash = %s", (id_hash,)).fetchone()
+        return row["expires_at"] if row else None
+
+    def close_session(self, id_hash):
+        with self._connection() as conn:
+            conn.execute("DELETE FROM ui_sessions WHERE id_hash = %s", (id_hash,))

@@ -157,3 +157,12 @@ def served_receiver(tmp_path, database):
     yield start
     for served in started:
         served.stop()
+
+
+def raw_event_row(store, event_id):
+    """The stored row of an event as the database holds it (SQLite or PostgreSQL), past every API."""
+    query = "SELECT headers, checks, auth_user FROM events WHERE id = "
+    if hasattr(store, "_conn"):
+        return tuple(store._conn().execute(query + "?", (event_id,)).fetchone())
+    with store._connection() as conn:
+        return tuple(conn.execute(query + "%s", (event_id,)).fetchone().values())
