@@ -1,0 +1,75 @@
+"""Fixtures of the contract suite: a sandbox whose every exchange is recorded, and the modules run in-process.
+
+The modules are the collection's own (``ansible_collections.cpaas.callbacks``, which ``make venv``
+links into the virtual environment); they talk to the sandbox over real HTTP on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.testing import patch_module_args
+
+from cpaas_sandbox.app import create_app
+from cpaas_sandbox.credentials import defaults as sandbox_defaults
+from cpaas_sandbox.server import SandboxServer
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import contract  # noqa: E402  (this directory's helper)
+
+
+class RecordedSandbox:
+    def __init__(self, server, recorder):
+        self.server = server
+        self.recorder = recorder
+        self.url = server.url
+        self.credentials = sandbox_defaults()
+
+    def exchanges(self, provider):
+        return [exchange for exchange in self.recorder.exchanges if contract.provider_of(exchange.path) == provider]
+
+    def problems(self, provider):
+        """Every way the recorded exchanges of a provider differ from its specification."""
+        return [problem for exchange in self.exchanges(provider) for problem in contract.check(provider, exchange)]
+
+
+def start_recorded(rewrite=None):
+    app = create_app(environ={})
+    recorder = contract.Recorder(app.wsgi_app, rewrite=rewrite)
+    app.wsgi_app = recorder
+    return RecordedSandbox(SandboxServer(app).start(), recorder)
+
+
+@pytest.fixture
+def recorded():
+    sandbox = start_recorded()
+    try:
+        yield sandbox
+    finally:
+        sandbox.server.stop()
+
+
+@pytest.fixture
+def run_module(capsys):
+    """run_module(main, args, check_mode=False) -> the module's result dict (as a module process would give it)."""
+
+    def run(main, args, check_mode=False):
+        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=True)
+        ansible_warnings._global_warnings.clear()
+        was_controller = ansible_internal.is_controller
+        ansible_internal.is_controller = False
+        try:
+            with patch_module_args(args):
+                with pytest.raises(SystemExit):
+                    main()
+        finally:
+            ansible_internal.is_controller = was_controller
+        return json.loads(capsys.readouterr().out)
+
+    return run
