@@ -169,7 +169,11 @@ class VobizApplicationAdapter(ApplicationAdapter):
             offset = next_offset(meta, offset, len(objects))
 
     def create(self, desired):
-        response = self.client.request("POST", self.collection_path, json=to_request(desired), expected=(200, 201, 202), idempotent=False)
+        body = to_request(desired)
+        # The generated SDK and the newest documents require answer_method on create: send the
+        # provider's own default when the task leaves it out (nothing changes for the user).
+        body.setdefault("answer_method", self.defaults["answer_method"])
+        response = self.client.request("POST", self.collection_path, json=body, expected=(200, 201, 202), idempotent=False)
         return self.fetch_after_write(response, None)
 
     def update(self, current, desired, changes):

@@ -7,48 +7,18 @@ links into the virtual environment); they talk to the sandbox over real HTTP on 
 from __future__ import annotations
 
 import json
-import os
-import sys
 
 import pytest
 from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from cpaas_sandbox.app import create_app
-from cpaas_sandbox.credentials import defaults as sandbox_defaults
-from cpaas_sandbox.server import SandboxServer
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import contract  # noqa: E402  (this directory's helper)
-
-
-class RecordedSandbox:
-    def __init__(self, server, recorder):
-        self.server = server
-        self.recorder = recorder
-        self.url = server.url
-        self.credentials = sandbox_defaults()
-
-    def exchanges(self, provider):
-        return [exchange for exchange in self.recorder.exchanges if contract.provider_of(exchange.path) == provider]
-
-    def problems(self, provider):
-        """Every way the recorded exchanges of a provider differ from its specification."""
-        return [problem for exchange in self.exchanges(provider) for problem in contract.check(provider, exchange)]
-
-
-def start_recorded(rewrite=None):
-    app = create_app(environ={})
-    recorder = contract.Recorder(app.wsgi_app, rewrite=rewrite)
-    app.wsgi_app = recorder
-    return RecordedSandbox(SandboxServer(app).start(), recorder)
+from . import contract
 
 
 @pytest.fixture
 def recorded():
-    sandbox = start_recorded()
+    sandbox = contract.start_recorded()
     try:
         yield sandbox
     finally:

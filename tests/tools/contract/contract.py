@@ -20,7 +20,7 @@ import copy
 import io
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import yaml
@@ -28,6 +28,10 @@ from lxml import etree
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 from openapi_core.validation.response.exceptions import MissingData
+
+from cpaas_sandbox.app import create_app
+from cpaas_sandbox.credentials import defaults as sandbox_defaults
+from cpaas_sandbox.server import SandboxServer
 
 SPECS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "specs")
 PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz")
@@ -153,7 +157,7 @@ def _deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> None:
             base[key] = copy.deepcopy(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(provider: str) -> dict[str, Any]:
     """The extract with its corrections applied (allOf merged)."""
     with open(os.path.join(SPECS, f"{provider}.applications.yml"), encoding="utf-8") as handle:
@@ -170,7 +174,7 @@ def _xml_loads(value: bytes, **_parameters: str) -> Any:
     return xml_to_data(etree.fromstring(value)) if value.strip() else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(provider: str) -> OpenAPI:
     config = Config(
         additional_properties_default_policy="forbid",
@@ -211,7 +215,7 @@ def xml_to_data(element: etree._Element) -> Any:
     return {element.tag: content(element)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def bandwidth_element_order() -> tuple[str, ...]:
     """The order of the ``<Application>`` elements, as every example of the specification has it."""
     orders: list[list[str]] = []
@@ -256,6 +260,29 @@ def bandwidth_xml_problems(body: bytes) -> list[str]:
         if repeated:
             problems.append(f"<Application> repeats {repeated}")
     return problems
+
+
+# ---- a recorded sandbox ---------------------------------------------------------------------------------
+class RecordedSandbox:
+    def __init__(self, server, recorder):
+        self.server = server
+        self.recorder = recorder
+        self.url = server.url
+        self.credentials = sandbox_defaults()
+
+    def exchanges(self, provider):
+        return [exchange for exchange in self.recorder.exchanges if provider_of(exchange.path) == provider]
+
+    def problems(self, provider):
+        """Every way the recorded exchanges of a provider differ from its specification."""
+        return [problem for exchange in self.exchanges(provider) for problem in check(provider, exchange)]
+
+
+def start_recorded(rewrite=None):
+    app = create_app(environ={})
+    recorder = Recorder(app.wsgi_app, rewrite=rewrite)
+    app.wsgi_app = recorder
+    return RecordedSandbox(SandboxServer(app).start(), recorder)
 
 
 # ---- recording and checking -----------------------------------------------------------------------------

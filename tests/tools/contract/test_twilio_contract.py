@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from ansible_collections.cpaas.callbacks.plugins.modules import twilio_application, twilio_application_info
 
-import contract
+from . import contract
 
 PROVIDER = "twilio"
 EVERY_FIELD = {

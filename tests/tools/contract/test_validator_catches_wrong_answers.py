@@ -11,8 +11,7 @@ import pytest
 import requests
 from lxml import etree
 
-import contract
-from conftest import start_recorded
+from . import contract
 
 
 def replaced(exchange, status=None, body=None):
@@ -143,7 +142,7 @@ def test_a_sandbox_that_answers_the_old_timeout_name_fails_the_suite():
         if exchange.path.startswith("/v2/applications") and exchange.response_body.startswith(b"{"):
             exchange.response_body = exchange.response_body.replace(b'"connect_timeout"', b'"connection_timeout"')
 
-    sandbox = start_recorded(rewrite=old_name)
+    sandbox = contract.start_recorded(rewrite=old_name)
     try:
         creds = sandbox.credentials
         voice = {"webhooks": {"event_url": {"address": "https://h.example.com/e", "connect_timeout": 500}}}
