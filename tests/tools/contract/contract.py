@@ -449,3 +449,90 @@ def _template_pattern(provider: str, template: str):
     prefix = urlsplit(document(provider).get("servers", [{"url": ""}])[0]["url"]).path.rstrip("/")
     parts = re.split(r"(\{[^}]+\})", prefix + template)
     return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts))
+
+
+# ---- coverage ------------------------------------------------------------------------------------------
+def _deref(node: Any, components: dict[str, Any], depth: int = 0) -> Any:
+    if depth > 20:
+        return node
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _deref(_pointer({"components": components}, node["$ref"][1:]), components, depth + 1)
+        return {key: _deref(value, components, depth + 1) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_deref(item, components, depth + 1) for item in node]
+    return node
+
+
+def _field_paths(schema: Any, prefix: str = "") -> set[str]:
+    """Dotted paths of every property a schema names (array items under the array's name)."""
+    paths: set[str] = set()
+    if not isinstance(schema, dict):
+        return paths
+    if schema.get("type") == "array" or "items" in schema:
+        return _field_paths(schema.get("items"), prefix)
+    for name, sub in (schema.get("properties") or {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        paths.add(path)
+        paths |= _field_paths(sub, path)
+    return paths
+
+
+def _data_paths(data: Any, prefix: str = "") -> set[str]:
+    paths: set[str] = set()
+    if isinstance(data, list):
+        for item in data:
+            paths |= _data_paths(item, prefix)
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            path = f"{prefix}.{name}" if prefix else name
+            paths.add(path)
+            paths |= _data_paths(value, path)
+    return paths
+
+
+def _body_data(body: bytes, content_type: str) -> Any:
+    import json
+    from urllib.parse import parse_qsl
+
+    if not body.strip():
+        return None
+    media_type = content_type.split(";", 1)[0].strip()
+    if media_type == "application/json":
+        return json.loads(body)
+    if media_type == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(body.decode(), keep_blank_values=True))
+    if media_type in ("application/xml", "text/xml"):
+        return _xml_loads(body)
+    return None
+
+
+def field_coverage(provider: str, exchanges: list[Exchange]) -> dict[str, tuple[int, int]]:
+    """{"requests"|"answers": (fields the exchanges carried, fields the specification names)} over the
+    success answers and request bodies of the application operations (query parameters count as request fields)."""
+    spec = document(provider)
+    components = spec.get("components", {})
+    named = {"requests": set(), "answers": set()}
+    for item in spec["paths"].values():
+        for verb, operation in item.items():
+            if verb not in HTTP_VERBS:
+                continue
+            operation = _deref(operation, components)
+            named["requests"] |= {f"{operation['operationId']}:{p['name']}" for p in operation.get("parameters", []) if p.get("in") == "query"}
+            for content in (operation.get("requestBody") or {}).get("content", {}).values():
+                named["requests"] |= {f"{operation['operationId']}:{path}" for path in _field_paths(content.get("schema"))}
+            for status, response in operation["responses"].items():
+                if status.startswith("2"):
+                    for content in (response.get("content") or {}).values():
+                        named["answers"] |= {f"{operation['operationId']}:{path}" for path in _field_paths(content.get("schema"))}
+    seen = {"requests": set(), "answers": set()}
+    for exchange in exchanges:
+        operation_id = operation_of(provider, exchange)
+        from urllib.parse import parse_qsl
+
+        seen["requests"] |= {f"{operation_id}:{name}" for name, _value in parse_qsl(exchange.query)}
+        seen["requests"] |= {f"{operation_id}:{path}" for path in _data_paths(_body_data(exchange.body, exchange.content_type))}
+        if 200 <= exchange.status < 300:
+            seen["answers"] |= {f"{operation_id}:{path}"
+                                for path in _data_paths(_body_data(exchange.response_body, exchange.response_content_type))}
+    return {kind: (len(seen[kind] & named[kind]), len(named[kind])) for kind in named}
