@@ -89,7 +89,7 @@ def extract(spec, paths, spec_path):
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                target_file, _, pointer = ref.partition("#")
+                target_file, _hash, pointer = ref.partition("#")
                 target_doc, target_base = document, base
                 if target_file:
                     target_path = os.path.normpath(os.path.join(os.path.dirname(base), target_file))

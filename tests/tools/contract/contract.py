@@ -113,13 +113,13 @@ def apply_corrections(document: dict[str, Any], corrections: list[dict[str, Any]
                         raise CorrectionError(f"add-properties {pointer} {name}: the specification has it already (fixed upstream?)")
                     properties[name] = copy.deepcopy(schema)
         elif change == "set":
-            parent_pointer, _, key = correction["pointer"].rpartition("/")
+            parent_pointer, _slash, key = correction["pointer"].rpartition("/")
             parent = _pointer(document, parent_pointer)
             if parent.get(key) == correction["value"]:
                 raise CorrectionError(f"set {correction['pointer']}: the specification says so already (fixed upstream?)")
             parent[key] = copy.deepcopy(correction["value"])
         elif change == "remove":
-            parent_pointer, _, key = correction["pointer"].rpartition("/")
+            parent_pointer, _slash, key = correction["pointer"].rpartition("/")
             parent = _pointer(document, parent_pointer)
             if key not in parent:
                 raise CorrectionError(f"remove {correction['pointer']}: not in the specification (fixed upstream?)")

@@ -41,8 +41,8 @@ def run_every_operation(recorded, run_module):
     assert created["changed"] is True, created
     sid = created["application"]["sid"]
     assert run_module(twilio_application.main, args(recorded, **EVERY_FIELD))["changed"] is False
-    changed = run_module(twilio_application.main, args(recorded, sid=sid, voice_url="https://hooks.example.com/voice2",
-                                                        voice_method="POST", sms_url=""))
+    changed = run_module(twilio_application.main,
+                         args(recorded, sid=sid, voice_url="https://hooks.example.com/voice2", voice_method="POST", sms_url=""))
     assert changed["changed"] is True, changed
     assert run_module(twilio_application_info.main, args(recorded))["applications"]
     assert run_module(twilio_application_info.main, args(recorded, friendly_name="support-line"))["applications"]

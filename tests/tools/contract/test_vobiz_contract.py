@@ -39,8 +39,8 @@ def run_every_operation(recorded, run_module):
     app_id = created["application"]["app_id"]
     assert created["application"]["log_incoming_messages"] is False
     assert run_module(vobiz_application.main, args(recorded, **EVERY_FIELD))["changed"] is False
-    changed = run_module(vobiz_application.main, args(recorded, app_id=app_id, answer_method="GET", message_url="",
-                                                       log_incoming_messages=True))
+    changed = run_module(vobiz_application.main,
+                         args(recorded, app_id=app_id, answer_method="GET", message_url="", log_incoming_messages=True))
     assert changed["changed"] is True, changed
     assert changed["application"]["log_incoming_messages"] is True
     assert run_module(vobiz_application_info.main, args(recorded))["applications"]
