@@ -17,6 +17,7 @@ own examples.
 from __future__ import annotations
 
 import copy
+import http
 import io
 import os
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from cpaas_sandbox.server import SandboxServer
 SPECS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "specs")
 PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz")
 
-# provider -> (the specification's server, how a sandbox path maps onto the specification's paths)
+# provider -> the host of the specification's server (a sandbox path is laid onto it by map_path)
 SERVERS = {
     "twilio": "https://api.twilio.com",
     "vonage": "https://api.nexmo.com",
@@ -357,8 +358,15 @@ class Recorder:
         self.exchanges.append(exchange)
         response_headers = [(key, value) for key, value in exchange.response_headers.items() if key.lower() != "content-length"]
         response_headers.append(("Content-Length", str(len(exchange.response_body))))
-        start_response(f"{exchange.status} X", response_headers)
+        start_response(f"{exchange.status} {_reason(exchange.status)}", response_headers)
         return [exchange.response_body]
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
 
 
 def _request(provider: str, exchange: Exchange) -> MockRequest:

@@ -23,6 +23,12 @@ def replaced(exchange, status=None, body=None):
     return wrong
 
 
+def retyped(exchange, content_type):
+    wrong = copy.deepcopy(exchange)
+    wrong.response_headers["Content-Type"] = content_type
+    return wrong
+
+
 def json_changed(exchange, change):
     data = json.loads(exchange.response_body)
     change(data)
@@ -113,6 +119,7 @@ CASES = {
     "bandwidth type": ("bandwidth", "CreateApplication",
                        lambda x: xml_changed(x, lambda r: r.find("Application/AppName").append(etree.Element("Name"))), "AppName"),
     "bandwidth status": ("bandwidth", "DeleteApplication", lambda x: replaced(x, status=204), "204"),
+    "bandwidth delete content type": ("bandwidth", "DeleteApplication", lambda x: retyped(x, "text/html; charset=utf-8"), "text/html"),
     # Vobiz (the generated SDK's models)
     "vobiz field name": ("vobiz", "retrieve_application",
                          lambda x: json_changed(x, lambda d: rename(d, "log_incoming_message", "log_incoming_messages")), "log_incoming_messages"),
