@@ -2,7 +2,8 @@
 # Every test of the project, in the order a failure is cheapest to find.
 # Usage: scripts/test.sh [all|lint|sanity|units|tools|integration|molecule]...
 # (`make test` runs `all`; `make lint`, `make sanity`... run one step; `tools` is the
-# sandbox's and the receiver's suites, also runnable alone as `sandbox` and `receiver`.)
+# sandbox's, the receiver's and the contract suites, also runnable alone as `sandbox`,
+# `receiver` and `contract`.)
 # docs/development.md says what each step checks.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -137,6 +138,11 @@ sandbox() {
   run_pytest "sandbox" tests/tools/sandbox -q -p no:cacheprovider
 }
 
+contract() {
+  section "contract tests against the providers' specifications (pytest tests/tools/contract)"
+  run_pytest "contract" tests/tools/contract -q -p no:cacheprovider
+}
+
 receiver() {
   ensure_browser
   ensure_postgresql
@@ -186,8 +192,8 @@ steps=("$@")
 for step in "${steps[@]}"; do
   case $step in
     all) for s in lint sanity units tools integration molecule; do run_step "$s"; done ;;
-    lint | sanity | units | tools | sandbox | receiver | integration | molecule) run_step "$step" ;;
-    *) echo "unknown step: $step (steps: all lint sanity units tools sandbox receiver integration molecule)" >&2; exit 2 ;;
+    lint | sanity | units | tools | sandbox | receiver | contract | integration | molecule) run_step "$step" ;;
+    *) echo "unknown step: $step (steps: all lint sanity units tools sandbox receiver contract integration molecule)" >&2; exit 2 ;;
   esac
 done
 section "all requested test steps passed"

@@ -13,9 +13,9 @@ option names, where the API names them differently in requests and answers:
 
 - ``default_number_app`` (request) is ``default_app`` in answers;
 - ``subaccount`` (request) is ``sub_account`` in answers (``null`` for the main account);
-- ``log_incoming_messages`` (the module option, the create reference's spelling) is
-  ``log_incoming_message`` in answers and in the newest update reference, so that
-  singular name is what is sent.
+- ``log_incoming_messages`` (request, create and update: the create reference, the
+  update reference and the Plivo-style API Vobiz follows) is ``log_incoming_message``
+  (singular) in answers; the plural is sent, either is read.
 """
 
 from __future__ import annotations
@@ -44,9 +44,8 @@ METHOD_FIELDS = ("answer_method", "hangup_method", "fallback_method", "message_m
 BOOL_FIELDS = ("default_number_app", "default_endpoint_app", "log_incoming_messages")
 MANAGED = ("app_name",) + URL_FIELDS + METHOD_FIELDS + BOOL_FIELDS + ("subaccount",)
 
-# option -> name in a request body
+# option -> name in a request body (every option is sent under its own name)
 REQUEST_NAMES = dict((option, option) for option in MANAGED)
-REQUEST_NAMES["log_incoming_messages"] = "log_incoming_message"
 # name in an answer -> option (canonical key)
 ANSWER_NAMES = {
     "default_app": "default_number_app",
@@ -170,7 +169,11 @@ class VobizApplicationAdapter(ApplicationAdapter):
             offset = next_offset(meta, offset, len(objects))
 
     def create(self, desired):
-        response = self.client.request("POST", self.collection_path, json=to_request(desired), expected=(200, 201, 202), idempotent=False)
+        body = to_request(desired)
+        # The generated SDK and the newest documents require answer_method on create: send the
+        # provider's own default when the task leaves it out (nothing changes for the user).
+        body.setdefault("answer_method", self.defaults["answer_method"])
+        response = self.client.request("POST", self.collection_path, json=body, expected=(200, 201, 202), idempotent=False)
         return self.fetch_after_write(response, None)
 
     def update(self, current, desired, changes):

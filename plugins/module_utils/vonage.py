@@ -8,9 +8,10 @@ Wire format: JSON both ways, HTTP basic auth with the API key and secret,
 on bodies, set by requests). The module's options mirror the API's JSON, so the
 canonical form of an application is the provider's answer with two adjustments:
 
-- the webhook timeout is called ``connection_timeout`` (the name of the API
-  reference); answers that say ``connect_timeout`` (the newer SDK's name) are read
-  as that, and writes always send ``connection_timeout``;
+- the webhook timeout is called ``connect_timeout``, the only name the live API
+  takes (it answers 400 "connection_timeout is not a known json property" to the
+  name of the 2021 API reference); answers that say ``connection_timeout`` are read
+  as ``connect_timeout``, and writes always send ``connect_timeout``;
 - ``keys.private_key``, which only a create answer carries, is taken out at once:
   it is written to ``private_key_path`` when asked, and never returned.
 
@@ -48,8 +49,8 @@ PAGE_SIZE = 100  # the largest page the API accepts
 MAX_PAGES = 10000  # a safety stop against an answer that always says "there is more"
 ID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
-TIMEOUT = "connection_timeout"          # the name modules use and send
-TIMEOUT_ALIASES = ("connect_timeout",)   # other names read from answers
+TIMEOUT = "connect_timeout"              # the name modules use and send (the only one the API takes)
+TIMEOUT_ALIASES = ("connection_timeout",)  # the 2021 reference's name: an option alias, read from answers
 REGIONS = ("na-east", "na-west", "eu-east", "eu-west", "apac-sng", "apac-australia")
 CAPABILITY_NAMES = ("voice", "messages", "rtc", "verify", "vbc")
 
@@ -62,7 +63,7 @@ WEBHOOKS = {
 }
 # webhook field -> (minimum, maximum, unit)
 WEBHOOK_RANGES = {
-    "connection_timeout": (300, 1000, " milliseconds"),
+    TIMEOUT: (300, 1000, " milliseconds"),
     "socket_timeout": (1000, 10000, " milliseconds"),
 }
 # voice setting -> (minimum, maximum, unit)
@@ -80,7 +81,7 @@ def _webhook_spec(methods, timeouts):
         "http_method": {"type": "str", "choices": list(methods)},
     }
     if timeouts:
-        options["connection_timeout"] = {"type": "int", "aliases": list(TIMEOUT_ALIASES)}
+        options[TIMEOUT] = {"type": "int", "aliases": list(TIMEOUT_ALIASES)}
         options["socket_timeout"] = {"type": "int"}
     return {"type": "dict", "options": options}
 
@@ -212,7 +213,7 @@ def canonical(answer):
 
 
 def to_wire(application):
-    """The body of a create or a PUT: only what the API takes, timeouts under the seed's name."""
+    """The body of a create or a PUT: only what the API takes, timeouts as ``connect_timeout``."""
     body = {}
     for key in ("name", "keys", "capabilities", "privacy"):
         if application.get(key) is not None:

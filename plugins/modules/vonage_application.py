@@ -72,8 +72,9 @@ options:
   capabilities:
     description:
       - The capabilities to set, nested as in the API's JSON. Only what is set here is managed.
-      - Webhooks take C(address) and C(http_method); voice webhooks also take C(connection_timeout)
-        (alias C(connect_timeout); sent as C(connection_timeout)) and C(socket_timeout).
+      - Webhooks take C(address) and C(http_method); voice webhooks also take C(connect_timeout)
+        (alias C(connection_timeout), the name of the 2021 API reference, which the API now refuses; always sent
+        as C(connect_timeout)) and C(socket_timeout).
       - A webhook that the application does not have yet needs an C(address).
       - Set a webhook's C(address) to V("") to remove that webhook (and set nothing else on it).
     type: dict
@@ -97,10 +98,10 @@ options:
                     description: The HTTP method Vonage uses.
                     type: str
                     choices: [GET, POST]
-                  connection_timeout:
+                  connect_timeout:
                     description: Milliseconds Vonage waits to connect before one more attempt; 300 to 1000.
                     type: int
-                    aliases: [connect_timeout]
+                    aliases: [connection_timeout]
                   socket_timeout:
                     description: Milliseconds Vonage waits for the answer before one more attempt; 1000 to 10000.
                     type: int
@@ -115,10 +116,10 @@ options:
                     description: The HTTP method Vonage uses.
                     type: str
                     choices: [GET, POST]
-                  connection_timeout:
+                  connect_timeout:
                     description: Milliseconds Vonage waits to connect before one more attempt; 300 to 1000.
                     type: int
-                    aliases: [connect_timeout]
+                    aliases: [connection_timeout]
                   socket_timeout:
                     description: Milliseconds Vonage waits for the answer before one more attempt; 1000 to 10000.
                     type: int
@@ -133,10 +134,10 @@ options:
                     description: The HTTP method Vonage uses.
                     type: str
                     choices: [GET, POST]
-                  connection_timeout:
+                  connect_timeout:
                     description: Milliseconds Vonage waits to connect before one more attempt; 300 to 1000.
                     type: int
-                    aliases: [connect_timeout]
+                    aliases: [connection_timeout]
                   socket_timeout:
                     description: Milliseconds Vonage waits for the answer before one more attempt; 1000 to 10000.
                     type: int
@@ -274,7 +275,7 @@ EXAMPLES = r"""
           event_url:
             address: https://hooks.example.com/vonage/event
             http_method: POST
-            connection_timeout: 500
+            connect_timeout: 500
             socket_timeout: 3000
         signed_callbacks: true
       messages:
@@ -331,7 +332,7 @@ RETURN = r"""
 application:
   description:
     - The application as Vonage now has it (in check mode, as it would be), with URL passwords masked.
-      Webhook timeouts are shown as C(connection_timeout). The private key is never included.
+      Webhook timeouts are shown as C(connect_timeout). The private key is never included.
     - Empty after a deletion.
   returned: always
   type: dict
@@ -349,7 +350,7 @@ application:
           event_url:
             address: https://hooks.example.com/vonage/event
             http_method: POST
-            connection_timeout: 500
+            connect_timeout: 500
             socket_timeout: 3000
         signed_callbacks: true
       vbc: {}

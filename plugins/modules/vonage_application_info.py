@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Lists every application of a Vonage account (following all pages of 100), the ones with a given name,
     or fetches one by id.
-  - URL passwords are masked (C(********)) in the result; webhook timeouts are shown as C(connection_timeout).
+  - URL passwords are masked (C(********)) in the result; webhook timeouts are shown as C(connect_timeout).
 author:
   - cpaas.callbacks contributors (@cpaas-callbacks)
 extends_documentation_fragment:

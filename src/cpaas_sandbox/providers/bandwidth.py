@@ -17,7 +17,8 @@ Application", and the project's wire notes, section 4):
   deprecated ``MsgCallbackUrl`` and ``MsgCallbackCreds`` as the documents show.
 - PUT replaces the whole application: an element left out is gone. The service type is
   kept (it may be repeated, not changed). PATCH changes only the elements it carries;
-  ``CallStatusCallbackUrl`` set to ``remove`` deletes it. DELETE answers 200, empty.
+  ``CallStatusCallbackUrl`` set to ``remove`` deletes it. DELETE answers 200, empty,
+  as ``application/xml``.
 - Passwords of ``*Creds`` are accepted and stored (the control API under ``/_sandbox/``
   shows them, for tests and for firing authenticated events) but never returned by this API.
 - Errors are Bandwidth's XML:
@@ -372,7 +373,8 @@ def application(account: str, app_id: str) -> Response:
         with state.lock:
             state_lookup(app_id)
             state.delete_application(NAME, app_id)
-        return Response(status=200)
+        # 200 with an empty body, typed application/xml as the specification declares it
+        return Response(b"", status=200, content_type="application/xml")
     return error_response(405, "%s is not allowed on an application" % request.method)
 
 

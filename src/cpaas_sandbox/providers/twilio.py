@@ -33,7 +33,9 @@ from ..provider import Provider, merge_known_fields
 NAME = "twilio"
 API_PREFIX = "/2010-04-01"
 API_VERSIONS = ("2010-04-01", "2008-08-01")
-HTTP_METHODS = ("HEAD", "GET", "POST", "PATCH", "PUT", "DELETE")
+# Every *Method field of the specification is an enum of exactly these (since 2024):
+# HEAD, PATCH, PUT, DELETE and lower case are refused, as the API refuses them.
+HTTP_METHODS = ("GET", "POST")
 FORM_TYPE = "application/x-www-form-urlencoded"
 FRIENDLY_NAME_MAX = 64
 URL_MAX = 4000
@@ -144,9 +146,9 @@ def convert(key: str, kind: str, value: str) -> Any:
             raise InvalidValue(CODE_INVALID_URL, f"{key} is not a valid URL: it must be an absolute http:// or https:// URL with a host name")
         return value
     if kind == "method":
-        if value.upper() not in HTTP_METHODS:
-            raise InvalidValue(CODE_INVALID_METHOD, f"{key} must be one of {', '.join(HTTP_METHODS)}, got {value!r}")
-        return value.upper()
+        if value not in HTTP_METHODS:
+            raise InvalidValue(CODE_INVALID_METHOD, f"{key} must be one of {', '.join(HTTP_METHODS)} (upper case), got {value!r}")
+        return value
     if kind == "bool":
         if value.lower() not in ("true", "false"):
             raise InvalidValue(CODE_INVALID_BOOLEAN, f"{key} must be true or false, got {value!r}")

@@ -10,11 +10,14 @@ Behaviour (see docs/vobiz.md and the project's wire notes):
   forms of the hand-written PyPI SDK: no trailing slash on get and delete, ``name`` as
   another spelling of ``app_name``, and ``page``/``size`` listing. Request fields whose
   spelling differs between the references are accepted under both names
-  (``log_incoming_messages``/``log_incoming_message``, ``default_number_app``/
-  ``default_app``, ``subaccount``/``sub_account``); answers use the response names.
+  (``default_number_app``/``default_app``, ``subaccount``/``sub_account``); answers use
+  the response names. ``log_incoming_messages`` is taken in the plural only, as the
+  create and update references name it, and answered in the singular
+  (``log_incoming_message``): a write carrying the singular has it ignored, like any
+  unknown key.
 - Create answers 201 ``{"api_id", "app_id", "message": "created"}``; a partial update
-  (POST to the item) answers 200 ``{"api_id", "message": "changed", "app_id",
-  "resource_uri"}``; delete answers 204, or 409 while phone numbers use the application
+  (POST to the item) answers 200 ``{"api_id", "message": "changed"}`` (the generated
+  SDK's ``UpdateApplicationResponse``, which allows no other field); delete answers 204, or 409 while phone numbers use the application
   (numbers are attached with the PyPI SDK's ``/account/{id}/numbers/{number}/application``).
 - Invalid values answer 400 ``{"error": "invalid request parameters", "details":
   {field: reason}}``; an unknown application 404 ``{"error": "Application not found",
@@ -67,8 +70,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "default_number_app": ("default_app", "bool"),
     "default_app": ("default_app", "bool"),
     "default_endpoint_app": ("default_endpoint_app", "bool"),
-    "log_incoming_messages": ("log_incoming_message", "bool"),
-    "log_incoming_message": ("log_incoming_message", "bool"),
+    "log_incoming_messages": ("log_incoming_message", "bool"),  # plural in requests, singular in answers
     "subaccount": ("sub_account", "subaccount"),
     "sub_account": ("sub_account", "subaccount"),
     "application_type": ("application_type", "application_type"),
@@ -331,7 +333,7 @@ def update_application(auth_id: str, app_id: str) -> Response:
         record.update(changes)
         record["updated_at"] = now()
         state.replace_application(NAME, app_id, record)
-    return json_response({"api_id": api_id(), "message": "changed", "app_id": app_id, "resource_uri": resource_uri(auth_id, app_id)})
+    return json_response({"api_id": api_id(), "message": "changed"})
 
 
 def delete_application(app_id: str) -> Response:

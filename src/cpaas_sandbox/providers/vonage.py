@@ -18,8 +18,12 @@ Behaviour (see docs/vonage.md and the project's wire notes):
 - PUT replaces the application: ``name`` is required; capabilities and privacy that are
   left out are gone (privacy falls back to ``improve_ai: true``). ``keys`` left out keep the
   application's key pair (an application always has one).
-- The webhook timeout is accepted as ``connection_timeout`` (API reference) or
-  ``connect_timeout`` (newer SDK) and answered under the name it was given.
+- The webhook timeout is ``connect_timeout``, as the live API has it. A field the API
+  does not know (such as ``connection_timeout``, the 2021 reference's name, which the
+  live API refuses) answers 400 with only ``type``, ``title`` and ``detail``, word for
+  word as the live API does: ``connection_timeout is not a known json property (4 known
+  properties: "http_method", "address", "socket_timeout", "connect_timeout"]) : please
+  see https://developer.nexmo.com/api/application.v2``.
 - ``verify.version`` is read-only: ignored on writes.
 - Validation messages never echo a URL value (callback URLs may carry a password).
 """
@@ -58,7 +62,6 @@ KEY_POOL_SIZE = 4
 ERRORS = "https://developer.nexmo.com/api-errors"
 APPLICATION_ERRORS = ERRORS + "/application"
 
-TIMEOUT_NAMES = ("connection_timeout", "connect_timeout")
 REGIONS = ("na-east", "na-west", "eu-east", "eu-west", "apac-sng", "apac-australia")
 # capability -> (webhook names, allowed methods, takes timeouts)
 WEBHOOKS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
@@ -80,7 +83,10 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "verify": {},
 }
 READ_ONLY_SETTINGS = {"verify": ("version",)}
-WEBHOOK_RANGES = {"connection_timeout": (300, 1000), "connect_timeout": (300, 1000), "socket_timeout": (1000, 10000)}
+WEBHOOK_RANGES = {"socket_timeout": (1000, 10000), "connect_timeout": (300, 1000)}
+# The properties of a webhook, in the order the live API lists them in its unknown-property error.
+WEBHOOK_FIELDS = ("http_method", "address")
+API_REFERENCE = "https://developer.nexmo.com/api/application.v2"
 CAPABILITIES = ("voice", "messages", "rtc", "verify", "vbc")
 
 blueprint = Blueprint(NAME, __name__, url_prefix=API_PREFIX)
@@ -91,18 +97,23 @@ blueprint.record_once(lambda _state: KEY_POOL.warm())
 class Problem(Exception):  # noqa: N818 - it is the API's own word
     """An error answer in problem-JSON shape, raised from anywhere inside a view."""
 
-    def __init__(self, status: int, type_: str, title: str, detail: str, invalid: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, status: int, type_: str, title: str, detail: str, invalid: list[dict[str, str]] | None = None,
+                 instance: bool = True) -> None:
         super().__init__(detail)
         self.status = status
         self.type = type_
         self.title = title
         self.detail = detail
         self.invalid = invalid
+        self.instance = instance
 
 
 # -- responses -------------------------------------------------------------------
-def problem_response(status: int, type_: str, title: str, detail: str, invalid: list[dict[str, str]] | None = None) -> Response:
-    body: dict[str, Any] = {"type": type_, "title": title, "detail": detail, "instance": uuid.uuid4().hex}
+def problem_response(status: int, type_: str, title: str, detail: str, invalid: list[dict[str, str]] | None = None,
+                     instance: bool = True) -> Response:
+    body: dict[str, Any] = {"type": type_, "title": title, "detail": detail}
+    if instance:
+        body["instance"] = uuid.uuid4().hex
     if invalid is not None:
         body["invalid_parameters"] = invalid
     response = jsonify(body)
@@ -130,6 +141,15 @@ def payload_problem(invalid: list[dict[str, str]]) -> Problem:
     return Problem(400, APPLICATION_ERRORS + "#payload-validation", "Bad Request", "The request failed due to validation errors", invalid)
 
 
+def unknown_property(name: str, known: tuple[str, ...] | list[str]) -> Problem:
+    """The live API's answer to a JSON property it does not know: no ``invalid_parameters``,
+    no ``instance``, the reason in ``detail`` (its odd closing ``"])`` included)."""
+    listed = ", ".join(f'"{key}"' for key in known)
+    return Problem(400, APPLICATION_ERRORS + "#payload-validation", "Bad Request",
+                   f"{name} is not a known json property ({len(known)} known properties: {listed}]) : please see {API_REFERENCE}",
+                   instance=False)
+
+
 def list_problem(name: str, reason: str) -> Problem:
     return Problem(400, APPLICATION_ERRORS + "#list-validation", "Bad Request", "The request failed due to validation errors",
                    [{"name": name, "reason": reason}])
@@ -145,7 +165,7 @@ def wrong_verb() -> Problem:
 
 @blueprint.errorhandler(Problem)
 def problem(exc: Problem) -> Response:
-    return problem_response(exc.status, exc.type, exc.title, exc.detail, exc.invalid)
+    return problem_response(exc.status, exc.type, exc.title, exc.detail, exc.invalid, exc.instance)
 
 
 # -- request checks ----------------------------------------------------------------
@@ -210,9 +230,11 @@ class Validator:
     def webhook(self, name: str, value: Any, methods: tuple[str, ...], timeouts: bool) -> dict[str, Any] | None:
         if not self.object(name, value):
             return None
-        allowed = {"address", "http_method"} | (set(WEBHOOK_RANGES) if timeouts else set())
-        for key in sorted(set(value) - allowed):
-            self.bad(f"{name}.{key}", "is not a known field")
+        known = WEBHOOK_FIELDS + (tuple(WEBHOOK_RANGES) if timeouts else ())
+        allowed = set(known)
+        for key in value:
+            if key not in allowed:
+                raise unknown_property(key, known)
         if "address" not in value:
             self.bad(f"{name}.address", "is required")
         elif not is_http_url(value["address"], URL_MAX):
@@ -220,8 +242,6 @@ class Validator:
         if "http_method" in value and value["http_method"] not in methods:
             self.bad(f"{name}.http_method", "must be one of: " + ", ".join(methods))
         if timeouts:
-            if all(key in value for key in TIMEOUT_NAMES):
-                self.bad(f"{name}.connection_timeout", "give connection_timeout or connect_timeout, not both")
             for key, (low, high) in WEBHOOK_RANGES.items():
                 if key in value and not (is_int(value[key]) and low <= value[key] <= high):
                     self.bad(f"{name}.{key}", f"must be an integer between {low} and {high}")
@@ -256,10 +276,9 @@ class Validator:
                 if not self.object(f"{name}.webhooks", item):
                     continue
                 hooks = {}
-                for hook in sorted(item):
+                for hook in item:
                     if hook not in webhook_names:
-                        self.bad(f"{name}.webhooks.{hook}", "is not a known webhook; known: " + ", ".join(webhook_names))
-                        continue
+                        raise unknown_property(hook, webhook_names)
                     checked = self.webhook(f"{name}.webhooks.{hook}", item[hook], methods, timeouts)
                     if checked is not None:
                         hooks[hook] = checked
@@ -270,7 +289,7 @@ class Validator:
                 self.setting(f"{name}.{key}", item, settings[key])
                 result[key] = item
             else:
-                self.bad(f"{name}.{key}", "is not a known field")
+                raise unknown_property(key, ("webhooks",) + tuple(settings) + READ_ONLY_SETTINGS.get(capability, ()))
         return result
 
     def application(self, body: Any) -> dict[str, Any]:
@@ -294,18 +313,18 @@ class Validator:
                     fields["public_key"] = public_key
         if "capabilities" in body and self.object("capabilities", body["capabilities"]):
             capabilities = {}
-            for capability in sorted(body["capabilities"]):
+            for capability in body["capabilities"]:
                 if capability not in CAPABILITIES:
-                    self.bad(f"capabilities.{capability}", "is not a known capability; known: " + ", ".join(CAPABILITIES))
-                    continue
+                    raise unknown_property(capability, CAPABILITIES)
                 checked = self.capability(capability, body["capabilities"][capability])
                 if checked is not None:
                     capabilities[capability] = checked
             fields["capabilities"] = capabilities
         if "privacy" in body and self.object("privacy", body["privacy"]):
             privacy = body["privacy"]
-            for key in sorted(set(privacy) - {"improve_ai"}):
-                self.bad(f"privacy.{key}", "is not a known field")
+            for key in privacy:
+                if key != "improve_ai":
+                    raise unknown_property(key, ("improve_ai",))
             if "improve_ai" in privacy:
                 if not isinstance(privacy["improve_ai"], bool):
                     self.bad("privacy.improve_ai", "must be a boolean")

@@ -279,12 +279,13 @@ def test_patch_changes_only_what_it_carries_and_remove_deletes_the_status_url(bw
     assert stored["CallbackCreds"] == {"UserId": "Your-User-id", "Password": "Your-Password"}
 
 
-def test_delete_answers_200_empty(bw):
+def test_delete_answers_200_empty_as_xml(bw):
     app_id = bw.created_id(VOICE_FIXED)
 
     response = bw.delete(app_id)
 
     assert response.status_code == 200 and response.data == b""
+    assert response.mimetype == "application/xml"  # the specification's content type for this answer
     assert bw.get(app_id).status_code == 404
 
 

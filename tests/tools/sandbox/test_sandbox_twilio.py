@@ -124,14 +124,8 @@ def test_create_with_every_field_and_fetch(twilio):
     assert fetched.get_json() == created
 
 
-def test_method_values_are_case_insensitive_and_stored_upper_case(twilio):
-    app = twilio.create(VoiceMethod="get", SmsMethod="Put").get_json()
-    assert app["voice_method"] == "GET"
-    assert app["sms_method"] == "PUT"
-
-
-@pytest.mark.parametrize("method", ["HEAD", "GET", "POST", "PATCH", "PUT", "DELETE"])
-def test_every_documented_method_value_is_accepted(twilio, method):
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_every_method_value_of_the_specification_is_accepted(twilio, method):
     assert twilio.create(StatusCallbackMethod=method).get_json()["status_callback_method"] == method
 
 
@@ -220,11 +214,12 @@ def test_unknown_path_under_the_api_is_a_twilio_404(client):
 
 # -- validation ------------------------------------------------------------------------
 @pytest.mark.parametrize("key", METHOD_KEYS)
-@pytest.mark.parametrize("value", ["FOO", "", "OPTIONS", "G ET"])
+@pytest.mark.parametrize("value", ["FOO", "", "OPTIONS", "G ET", "HEAD", "PATCH", "PUT", "DELETE", "get", "Post"])
 def test_invalid_method_is_400(twilio, state, key, value):
+    # The specification allows GET and POST only (upper case), for every *Method field.
     body = assert_twilio_error(twilio.create(**{key: value}), 400, 21503)
     assert key in body["message"]
-    assert "HEAD, GET, POST, PATCH, PUT, DELETE" in body["message"]
+    assert "GET, POST" in body["message"]
     assert state.list_applications("twilio") == []
 
 

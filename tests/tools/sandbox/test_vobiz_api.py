@@ -114,21 +114,28 @@ def test_update_is_partial_and_answers_changed(vobiz):
     app_id = vobiz.created_id(app_name="partial", message_url="https://h.example.com/m")
     before = vobiz.get(app_id).get_json()
 
-    response = vobiz.update(app_id, answer_url="https://h.example.com/a2", log_incoming_message=False)
+    response = vobiz.update(app_id, answer_url="https://h.example.com/a2", log_incoming_messages=False)
 
     assert response.status_code == 200
-    assert response.get_json() == {
-        "api_id": response.get_json()["api_id"],
-        "message": "changed",
-        "app_id": app_id,
-        "resource_uri": f"/v1/Account/{AUTH_ID}/Application/{app_id}/",
-    }
+    # the current documents and the generated SDK's UpdateApplicationResponse: these two fields only
+    assert response.get_json() == {"api_id": response.get_json()["api_id"], "message": "changed"}
     after = vobiz.get(app_id).get_json()
     assert after["answer_url"] == "https://h.example.com/a2"
     assert after["log_incoming_message"] is False
     assert after["message_url"] == "https://h.example.com/m"  # not sent, not changed
     assert after["app_name"] == "partial"
     assert after["created_at"] == before["created_at"]
+
+
+def test_log_incoming_messages_is_plural_in_requests_and_singular_in_answers(vobiz):
+    app_id = vobiz.created_id(app_name="plural", log_incoming_messages=False)
+    assert vobiz.get(app_id).get_json()["log_incoming_message"] is False
+
+    # the answer's singular name is not a request field: it is ignored, like any unknown key
+    assert vobiz.update(app_id, log_incoming_message=True).status_code == 200
+    assert vobiz.get(app_id).get_json()["log_incoming_message"] is False
+    assert vobiz.update(app_id, log_incoming_messages=True).status_code == 200
+    assert vobiz.get(app_id).get_json()["log_incoming_message"] is True
 
 
 def test_empty_value_clears_an_optional_url(vobiz):

@@ -22,7 +22,7 @@ ERRORS = "https://developer.nexmo.com/api-errors"
 VOICE = {
     "webhooks": {
         "answer_url": {"address": "https://hooks.example.com/answer", "http_method": "GET",
-                       "connection_timeout": 500, "socket_timeout": 3000},
+                       "connect_timeout": 500, "socket_timeout": 3000},
         "event_url": {"address": "https://hooks.example.com/event", "http_method": "POST"},
     },
     "signed_callbacks": True,
@@ -154,14 +154,58 @@ def test_create_without_capabilities_and_with_privacy(vonage):
     assert app["privacy"] == {"improve_ai": False}
 
 
-def test_timeout_is_answered_under_the_name_it_was_given(vonage):
+def test_timeout_is_connect_timeout(vonage):
     app = vonage.created(name="sdk", capabilities={"voice": {"webhooks": {
-        "answer_url": {"address": "https://h.example.com/a", "connect_timeout": 400},
-        "event_url": {"address": "https://h.example.com/e", "connection_timeout": 600}}}})
+        "answer_url": {"address": "https://h.example.com/a", "connect_timeout": 400}}}})
 
     hooks = vonage.get(app["id"]).get_json()["capabilities"]["voice"]["webhooks"]
     assert hooks["answer_url"] == {"address": "https://h.example.com/a", "connect_timeout": 400}
-    assert hooks["event_url"] == {"address": "https://h.example.com/e", "connection_timeout": 600}
+
+
+# The live API's answer to the 2021 reference's name (Vonage/vonage-dotnet-sdk issue #625), word for word.
+CONNECTION_TIMEOUT_REFUSED = {
+    "type": "https://developer.nexmo.com/api-errors/application#payload-validation",
+    "title": "Bad Request",
+    "detail": 'connection_timeout is not a known json property (4 known properties: "http_method", "address", '
+              '"socket_timeout", "connect_timeout"]) : please see https://developer.nexmo.com/api/application.v2',
+}
+
+
+@pytest.mark.parametrize("hook", ["answer_url", "fallback_answer_url", "event_url"])
+def test_connection_timeout_is_refused_as_the_live_api_does(vonage, state, hook):
+    capabilities = {"voice": {"webhooks": {hook: {"address": "https://h.example.com/a", "connection_timeout": 500}}}}
+    response = vonage.create(name="old-name", capabilities=capabilities)
+
+    assert response.status_code == 400 and response.mimetype == "application/json"
+    assert response.get_json() == CONNECTION_TIMEOUT_REFUSED
+    assert state.list_applications("vonage") == []
+
+    app = vonage.created(name="kept")
+    response = vonage.put(app["id"], {"name": "kept", "capabilities": capabilities})
+    assert response.status_code == 400 and response.get_json() == CONNECTION_TIMEOUT_REFUSED
+    assert "capabilities" not in vonage.get(app["id"]).get_json()
+
+
+@pytest.mark.parametrize("capabilities, detail", [
+    ({"rtc": {"webhooks": {"event_url": {"address": "https://h.example.com/r", "socket_timeout": 3000}}}},
+     'socket_timeout is not a known json property (2 known properties: "http_method", "address"])'),
+    ({"voice": {"webhooks": {"hangup_url": {"address": "https://h.example.com/h"}}}},
+     'hangup_url is not a known json property (3 known properties: "answer_url", "fallback_answer_url", "event_url"])'),
+    ({"voice": {"ringing": True}},
+     'ringing is not a known json property (5 known properties: "webhooks", "signed_callbacks", "conversations_ttl", '
+     '"leg_persistence_time", "region"])'),
+    ({"fax": {}}, 'fax is not a known json property (5 known properties: "voice", "messages", "rtc", "verify", "vbc"])'),
+])
+def test_unknown_properties_are_answered_with_only_a_detail(vonage, state, capabilities, detail):
+    response = vonage.create(name="bad", capabilities=capabilities)
+
+    assert response.status_code == 400
+    body = response.get_json()
+    assert set(body) == {"type", "title", "detail"}  # no invalid_parameters, no instance
+    assert body["type"] == "https://developer.nexmo.com/api-errors/application#payload-validation"
+    assert body["title"] == "Bad Request"
+    assert body["detail"] == detail + " : please see https://developer.nexmo.com/api/application.v2"
+    assert state.list_applications("vonage") == []
 
 
 # ---- get, put, delete ----------------------------------------------------------------
@@ -293,20 +337,14 @@ def voice_hook(**fields):
      "capabilities.verify.webhooks.status_url.http_method", "must be one of: POST"),
     ({"rtc": {"webhooks": {"event_url": {"address": "https://h.example.com/r", "http_method": "DELETE"}}}},
      "capabilities.rtc.webhooks.event_url.http_method", "must be one of: GET, POST"),
-    (voice_hook(connection_timeout=299), "capabilities.voice.webhooks.answer_url.connection_timeout", "must be an integer between 300 and 1000"),
+    (voice_hook(connect_timeout=299), "capabilities.voice.webhooks.answer_url.connect_timeout", "must be an integer between 300 and 1000"),
     (voice_hook(connect_timeout=1001), "capabilities.voice.webhooks.answer_url.connect_timeout", "must be an integer between 300 and 1000"),
     (voice_hook(socket_timeout=999), "capabilities.voice.webhooks.answer_url.socket_timeout", "must be an integer between 1000 and 10000"),
     (voice_hook(socket_timeout=10001), "capabilities.voice.webhooks.answer_url.socket_timeout", "must be an integer between 1000 and 10000"),
     (voice_hook(socket_timeout="3000"), "capabilities.voice.webhooks.answer_url.socket_timeout", "must be an integer between 1000 and 10000"),
-    (voice_hook(connection_timeout=500, connect_timeout=500), "capabilities.voice.webhooks.answer_url.connection_timeout",
-     "give connection_timeout or connect_timeout, not both"),
     ({"voice": {"webhooks": {"answer_url": {"address": "ftp://h.example.com/a"}}}},
      "capabilities.voice.webhooks.answer_url.address", "must be an absolute http:// or https:// URL"),
     ({"voice": {"webhooks": {"answer_url": {"http_method": "GET"}}}}, "capabilities.voice.webhooks.answer_url.address", "is required"),
-    ({"rtc": {"webhooks": {"event_url": {"address": "https://h.example.com/r", "socket_timeout": 3000}}}},
-     "capabilities.rtc.webhooks.event_url.socket_timeout", "is not a known field"),
-    ({"voice": {"webhooks": {"hangup_url": {"address": "https://h.example.com/h"}}}},
-     "capabilities.voice.webhooks.hangup_url", "is not a known webhook; known: answer_url, fallback_answer_url, event_url"),
     ({"voice": {"conversations_ttl": 0}}, "capabilities.voice.conversations_ttl", "must be an integer between 1 and 9000"),
     ({"voice": {"conversations_ttl": 9001}}, "capabilities.voice.conversations_ttl", "must be an integer between 1 and 9000"),
     ({"voice": {"leg_persistence_time": 32}}, "capabilities.voice.leg_persistence_time", "must be an integer between 1 and 31"),
@@ -314,7 +352,6 @@ def voice_hook(**fields):
     ({"voice": {"signed_callbacks": "yes"}}, "capabilities.voice.signed_callbacks", "must be a boolean"),
     ({"messages": {"version": ""}}, "capabilities.messages.version", "must be a non-empty string"),
     ({"vbc": {"enabled": True}}, "capabilities.vbc", "must be an empty object"),
-    ({"fax": {}}, "capabilities.fax", "is not a known capability; known: voice, messages, rtc, verify, vbc"),
 ])
 def test_payload_validation_names_each_invalid_parameter(vonage, state, capabilities, name, reason):
     response = vonage.create(name="bad", capabilities=capabilities)

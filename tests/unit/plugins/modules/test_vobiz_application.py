@@ -75,7 +75,7 @@ def test_create_sends_json_reads_it_back_and_reports_change(sandbox, vobiz, run_
     assert write["content_type"] == "application/json" and write["headers"]["Accept"] == "application/json"
     assert body_of(write) == {
         "app_name": "support-line", "answer_url": ANSWER, "answer_method": "GET",
-        "message_url": "https://hooks.example.com/message", "default_number_app": True, "log_incoming_message": False}
+        "message_url": "https://hooks.example.com/message", "default_number_app": True, "log_incoming_messages": False}
     # the create answer is only an acknowledgement: the application is fetched after it
     assert sandbox.reads(PROVIDER)[-1]["path"] == "%s%s/" % (vobiz.collection_path, app["app_id"])
     [stored] = vobiz.apps()
@@ -137,7 +137,8 @@ def test_update_sends_only_the_changed_fields_and_reads_back(sandbox, vobiz, run
     assert result["differences"] == ["default_number_app", "log_incoming_messages", "message_url"]
     [write] = sandbox.writes(PROVIDER)
     assert write["method"] == "POST" and write["path"] == "%s%s/" % (vobiz.collection_path, result["application"]["app_id"])
-    assert body_of(write) == {"message_url": "https://hooks.example.com/message2", "default_number_app": True, "log_incoming_message": False}
+    # log_incoming_messages is plural in requests (create and update), singular in answers
+    assert body_of(write) == {"message_url": "https://hooks.example.com/message2", "default_number_app": True, "log_incoming_messages": False}
     # one read to find it, one to return it as Vobiz now has it
     assert len(sandbox.reads(PROVIDER)) == 2
     assert result["application"]["message_url"] == "https://hooks.example.com/message2"

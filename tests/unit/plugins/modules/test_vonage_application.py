@@ -22,7 +22,7 @@ VOICE = {
     "webhooks": {
         "answer_url": {"address": "https://hooks.example.com/answer", "http_method": "GET"},
         "event_url": {"address": "https://hooks.example.com/event", "http_method": "POST",
-                      "connection_timeout": 500, "socket_timeout": 3000},
+                      "connect_timeout": 500, "socket_timeout": 3000},
     },
     "signed_callbacks": True,
 }
@@ -98,7 +98,7 @@ def test_create_sends_json_and_reports_change(sandbox, vonage, run_module):
     assert result["changed"] is True, result
     app = result["application"]
     assert app["id"] and app["name"] == "support-line"
-    assert app["capabilities"]["voice"]["webhooks"]["event_url"]["connection_timeout"] == 500
+    assert app["capabilities"]["voice"]["webhooks"]["event_url"]["connect_timeout"] == 500
     assert app["capabilities"]["vbc"] == {}
     assert "private_key" not in app["keys"] and app["keys"]["public_key"].startswith("-----BEGIN PUBLIC KEY-----")
     assert result["diff"]["before"] == {}
@@ -222,8 +222,8 @@ def test_empty_address_removes_one_webhook(sandbox, vonage, run_module):
     assert vonage.the_app()["capabilities"]["voice"] == VOICE
 
 
-def test_timeout_alias_is_sent_under_the_seed_name_and_read_under_either(sandbox, vonage, run_module):
-    # An application written by the newer SDK, which calls the field connect_timeout.
+def test_timeout_is_sent_as_connect_timeout_and_the_old_name_is_an_alias(sandbox, vonage, run_module):
+    # The live API refuses connection_timeout (the 2021 reference's name) with a 400; it takes connect_timeout.
     app = vonage.create_directly(name="sdk-made", capabilities={"voice": {"webhooks": {
         "answer_url": {"address": "https://hooks.example.com/answer", "http_method": "GET", "connect_timeout": 400}}}})
     sandbox.clear_requests()
@@ -231,16 +231,33 @@ def test_timeout_alias_is_sent_under_the_seed_name_and_read_under_either(sandbox
     same = run_module(vonage_application.main, vonage.app(name="sdk-made", capabilities={"voice": {"webhooks": {
         "answer_url": {"address": "https://hooks.example.com/answer", "connection_timeout": 400}}}}))
     changed = run_module(vonage_application.main, vonage.app(name="sdk-made", capabilities={"voice": {"webhooks": {
-        "answer_url": {"connect_timeout": 600}}}}))
+        "answer_url": {"connection_timeout": 600}}}}))
 
     assert same["changed"] is False
-    assert same["application"]["capabilities"]["voice"]["webhooks"]["answer_url"]["connection_timeout"] == 400
-    assert changed["changed"] is True
-    assert changed["differences"] == ["capabilities.voice.webhooks.answer_url.connection_timeout"]
+    assert same["application"]["capabilities"]["voice"]["webhooks"]["answer_url"]["connect_timeout"] == 400
+    assert changed["changed"] is True, changed
+    assert changed["differences"] == ["capabilities.voice.webhooks.answer_url.connect_timeout"]
     [put] = sandbox.writes(PROVIDER)
+    assert put["status"] == 200
     hook = body_of(put)["capabilities"]["voice"]["webhooks"]["answer_url"]
-    assert hook == {"address": "https://hooks.example.com/answer", "http_method": "GET", "connection_timeout": 600}
+    assert hook == {"address": "https://hooks.example.com/answer", "http_method": "GET", "connect_timeout": 600}
+    assert vonage.the_app()["capabilities"]["voice"]["webhooks"]["answer_url"]["connect_timeout"] == 600
     assert vonage.the_app()["id"] == app["id"]
+
+
+def test_updating_an_application_with_a_timeout_keeps_it_under_the_name_the_api_takes(sandbox, vonage, run_module):
+    # Every PUT resends the timeouts the application has: under the old name each such update was refused.
+    vonage.create_directly(name="timed", capabilities={"voice": VOICE})
+    sandbox.clear_requests()
+
+    result = run_module(vonage_application.main, vonage.app(name="timed", privacy={"improve_ai": False}))
+
+    assert result["changed"] is True, result
+    [put] = sandbox.writes(PROVIDER)
+    assert put["method"] == "PUT" and put["status"] == 200
+    assert "connection_timeout" not in put["body"]
+    assert body_of(put)["capabilities"]["voice"]["webhooks"]["event_url"]["connect_timeout"] == 500
+    assert vonage.the_app()["capabilities"]["voice"] == VOICE
 
 
 def test_read_only_verify_version_is_never_sent_back(sandbox, vonage, run_module):
@@ -480,9 +497,9 @@ def test_public_key_and_private_key_path_are_mutually_exclusive(sandbox, vonage,
     ({"capabilities": {"rtc": {"webhooks": {"event_url": {"address": "https://h.example.com/r", "http_method": "PATCH"}}}}},
      ["http_method", "GET, POST"]),
     ({"capabilities": {"voice": {"webhooks": {"answer_url": {"address": "https://h.example.com/a", "connection_timeout": 299}}}}},
-     ["capabilities.voice.webhooks.answer_url.connection_timeout must be between 300 and 1000"]),
+     ["capabilities.voice.webhooks.answer_url.connect_timeout must be between 300 and 1000"]),
     ({"capabilities": {"voice": {"webhooks": {"event_url": {"address": "https://h.example.com/e", "connect_timeout": 1001}}}}},
-     ["capabilities.voice.webhooks.event_url.connection_timeout must be between 300 and 1000"]),
+     ["capabilities.voice.webhooks.event_url.connect_timeout must be between 300 and 1000"]),
     ({"capabilities": {"voice": {"webhooks": {"event_url": {"address": "https://h.example.com/e", "socket_timeout": 10001}}}}},
      ["capabilities.voice.webhooks.event_url.socket_timeout must be between 1000 and 10000"]),
     ({"capabilities": {"voice": {"conversations_ttl": 0}}}, ["capabilities.voice.conversations_ttl must be between 1 and 9000"]),
@@ -648,7 +665,7 @@ def test_canonical_and_wire_forms():
         "id": "78d335fa-323d-0114-9c3d-d6f0d48968cf", "name": "a",
         "keys": {"public_key": "PUB", "private_key": "PRIV"},
         "capabilities": {
-            "voice": {"webhooks": {"answer_url": {"address": "https://h.example.com/a", "connect_timeout": 400}}},
+            "voice": {"webhooks": {"answer_url": {"address": "https://h.example.com/a", "connection_timeout": 400}}},
             "verify": {"webhooks": {"status_url": {"address": "https://h.example.com/v", "http_method": "POST"}}, "version": "v2"},
         },
         "_links": {"self": {"href": "/v2/applications/78d335fa-323d-0114-9c3d-d6f0d48968cf"}},
@@ -658,7 +675,9 @@ def test_canonical_and_wire_forms():
     body = vonage_utils.to_wire(application)
 
     assert private_key == "PRIV" and application["keys"] == {"public_key": "PUB"}
-    assert application["capabilities"]["voice"]["webhooks"]["answer_url"] == {"address": "https://h.example.com/a", "connection_timeout": 400}
+    # an answer under the 2021 reference's name is read as connect_timeout, and sent so
+    assert application["capabilities"]["voice"]["webhooks"]["answer_url"] == {"address": "https://h.example.com/a", "connect_timeout": 400}
+    assert body["capabilities"]["voice"]["webhooks"]["answer_url"] == {"address": "https://h.example.com/a", "connect_timeout": 400}
     assert answer["keys"]["private_key"] == "PRIV"  # the answer itself is left alone
     assert set(body) == {"name", "keys", "capabilities"}
     assert "version" not in body["capabilities"]["verify"]

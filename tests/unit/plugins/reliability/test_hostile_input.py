@@ -96,7 +96,7 @@ SPECIFIC = {
                                                                                                    "http_method": "GET"}}}}}, "http_method"),
         ("connection-timeout-range", {"capabilities": {"voice": {"webhooks": {"event_url": {"address": "https://h.example.com/e",
                                                                                             "connection_timeout": 5}}}}},
-         "capabilities.voice.webhooks.event_url.connection_timeout"),
+         "capabilities.voice.webhooks.event_url.connect_timeout"),
         ("socket-timeout-range", {"capabilities": {"voice": {"webhooks": {"event_url": {"address": "https://h.example.com/e",
                                                                                         "socket_timeout": 999999}}}}},
          "capabilities.voice.webhooks.event_url.socket_timeout"),
