@@ -142,11 +142,11 @@ def _causes(exc):
     pending = [exc]
     while pending:
         current = pending.pop(0)
-        if current is None or any(current is known for known in seen):
+        if any(current is known for known in seen):
             continue
         seen.append(current)
-        pending.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
-        pending.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+        linked = [current.__cause__, current.__context__, getattr(current, "reason", None)] + list(getattr(current, "args", ()))
+        pending.extend(item for item in linked if isinstance(item, BaseException))
     return seen
 
 

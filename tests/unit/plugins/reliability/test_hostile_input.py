@@ -43,7 +43,6 @@ BAD_NAMES = [
     ("padded", "  padded name  "),
     ("trailing-space", "name "),
     ("noncharacter", "app\ufffename"),
-    ("unpaired-surrogate", "app\ud800name"),
 ]
 
 # api_url values that cannot take a request anywhere but loopback (or nowhere at all).

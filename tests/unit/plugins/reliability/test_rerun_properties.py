@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
-# Any character (surrogates too), biased towards the ones providers are known to treat specially.
-AWKWARD = st.sampled_from([" ", "\t", "\n", "\u00a0", "\u3000", "\ufffe", "\ud800", "&", "<", "é", "\U0001f600", "-", "_"])
-TEXT = st.lists(st.one_of(st.characters(), AWKWARD, st.sampled_from("abcXYZ019")), min_size=0, max_size=70).map("".join)
+# Any character a task can carry (YAML and JSON give no lone surrogates), biased towards the ones
+# providers are known to treat specially.
+AWKWARD = st.sampled_from([" ", "\t", "\n", "\u00a0", "\u3000", "\ufffe", "&", "<", "é", "\U0001f600", "-", "_"])
+TEXT = st.lists(st.one_of(st.characters(blacklist_categories=("Cs",)), AWKWARD, st.sampled_from("abcXYZ019")), min_size=0, max_size=70).map("".join)
 
 
 def _rerun_is_quiet(sandbox, run_module, case, task):
