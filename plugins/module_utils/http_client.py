@@ -76,7 +76,6 @@ class ProviderError(Exception):
             text += " [a temporary fault: the task is safe to run again once the provider answers]"
         return text
 
-
     @property
     def is_temporary(self):
         if self.temporary is not None:
