@@ -153,10 +153,11 @@ def connection_failure(exc):
     """(kind of failure in words, whether it may pass by itself) for a requests exception."""
     causes = _causes(exc)
     names = " ".join(type(cause).__name__ for cause in causes)
-    if requests is not None and isinstance(exc, requests.exceptions.SSLError) or "SSL" in names or "Certificate" in names:
+    tls = [cause for cause in causes if "SSL" in type(cause).__name__ or "Certificate" in type(cause).__name__]
+    dropped = "SSLEOFError" in names or "SSLZeroReturnError" in names  # the connection closed: not a TLS verdict
+    if tls and not dropped:
         # A certificate or protocol mismatch does not go away by asking again.
-        detail = str(causes[-1]) if causes else ""
-        return "TLS error (certificate or protocol: %s)" % detail[:300], False
+        return "TLS error (certificate or protocol: %s)" % str(tls[-1])[:300], False
     for cause in causes:
         if isinstance(cause, ConnectionRefusedError) or getattr(cause, "errno", None) == errno.ECONNREFUSED:
             return "connection refused", True
