@@ -23,6 +23,14 @@ class ModuleInputError(Exception):
     """The module's input cannot be applied; raised before any write request."""
 
 
+class DuplicateCreated(Exception):
+    """This run created an application, and another of the same name exists (another run created it meanwhile)."""
+
+    def __init__(self, message, application):
+        super().__init__(message)
+        self.application = application
+
+
 def prune_unset(value):
     """Drop options the user did not set (None), recursively; keep "" and {} (they mean something)."""
     if isinstance(value, dict):
@@ -170,6 +178,28 @@ class ApplicationAdapter:
                 attempts += 1
 
 
+def check_twins(adapter, created):
+    """After a create, look again by name: two runs that converge one application at the same time
+    both find nothing and both create. Raise DuplicateCreated naming both ids when that happened."""
+    created_id = created.get(adapter.id_key)
+    try:
+        found = adapter.find_by_name(adapter.app_name)
+    except ProviderError as error:
+        # The create is done: a failed look must not turn it into a failure that says nothing changed.
+        adapter.module.warn("%s application %s was created, but looking for another application of the same name failed: %s"
+                            % (adapter.provider, created_id, error))
+        return
+    twins = [app for app in found if str(app.get(adapter.id_key)) != str(created_id)]
+    if twins:
+        others = ", ".join(str(app.get(adapter.id_key)) for app in twins)
+        raise DuplicateCreated(
+            "%s application %s was created, but %s %s named %r too: another run probably created it at the same time. "
+            "Delete the one you do not want (give %s to manage the other), and converge one application per account "
+            "from one run at a time." % (adapter.provider, created_id, others, "is" if len(twins) == 1 else "are",
+                                         adapter.app_name, adapter.id_option),
+            created)
+
+
 def merge(base, overlay):
     """A deep copy of ``base`` with ``overlay`` laid over it, dict by dict."""
     result = copy.deepcopy(base)
@@ -213,6 +243,8 @@ def ensure_application(adapter):
         adapter.check_create(desired)
         after = adapter.planned(None, desired)
         application = after if module.check_mode else adapter.create_recovering(desired)
+        if not module.check_mode:
+            check_twins(adapter, application)
         return {
             "changed": True,
             "application": adapter.public(application),

@@ -29,10 +29,10 @@ from urllib.parse import quote
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, ModuleInputError
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient, ProviderError, path_of
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
-from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_text, check_url
+from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_padding, check_text, check_url, check_xml_text
 
 try:
     from lxml import etree
@@ -178,9 +178,22 @@ def application_from_element(element):
     return app
 
 
+RESPONSE_ROOTS = ("ApplicationProvisioningResponse", "ApplicationList", "Application")
+
+
+def _response_root(data):
+    """The root of a Bandwidth applications answer; anything else (an HTML page that happens to be
+    well-formed, another API's document) is refused rather than read as an empty account."""
+    root = parse_xml(data)
+    if root.tag not in RESPONSE_ROOTS:
+        raise XmlError("the answer is not a Bandwidth applications document (root <%s>, expected <%s>)"
+                       % (root.tag, RESPONSE_ROOTS[0]))
+    return root
+
+
 def parse_application(data):
     """The application of an ``ApplicationProvisioningResponse`` (or a bare ``Application``)."""
-    root = parse_xml(data)
+    root = _response_root(data)
     element = root if root.tag == "Application" else root.find("Application")
     if element is None:
         raise XmlError("the answer has no <Application> element (root <%s>)" % root.tag)
@@ -189,7 +202,7 @@ def parse_application(data):
 
 def parse_application_list(data):
     """Every application of an ``ApplicationProvisioningResponse/ApplicationList``."""
-    root = parse_xml(data)
+    root = _response_root(data)
     listing = root if root.tag == "ApplicationList" else root.find("ApplicationList")
     if listing is None:
         if root.find("Application") is not None:  # a list of one, answered like a single application
@@ -300,42 +313,28 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
     def item_path(self, app_id):
         return "%s/%s" % (self.collection_path, quote(app_id, safe=""))
 
-    def _parse(self, response, method, path, parser):
-        try:
-            return parser(response.content)
-        except XmlError as error:
-            raise ProviderError(self.provider, method, path_of(self.client.url(path)), status=response.status_code,
-                                provider_message="the answer is not a Bandwidth application document: %s" % error) from None
-
     def get(self, app_id):
         problem = check_application_id(app_id)
         if problem:
             raise ModuleInputError(problem)
-        path = self.item_path(app_id)
-        response = self.client.request("GET", path, expected=(200, 404))
-        if response.status_code == 404:
-            return None
-        return self._parse(response, "GET", path, parse_application)
+        return self.client.request_xml("GET", self.item_path(app_id), parse_application, absent=(404,))[1]
 
     def list(self, name=None):
         # Bandwidth lists every active application at once; there is no filter and no paging.
-        response = self.client.request("GET", self.collection_path)
-        return self._parse(response, "GET", self.collection_path, parse_application_list)
+        return self.client.request_xml("GET", self.collection_path, parse_application_list)[1]
 
     def _send(self, method, path, document, **kwargs):
-        return self.client.request(method, path, data=document, headers={"Content-Type": XML_CONTENT_TYPE}, **kwargs)
+        return self.client.request_xml(method, path, parse_application, data=document, headers={"Content-Type": XML_CONTENT_TYPE},
+                                       **kwargs)[1]
 
     def create(self, desired):
         document = {key: value for key, value in desired.items() if key in ELEMENT}
-        response = self._send("POST", self.collection_path, application_to_xml(document), expected=(200, 201), idempotent=False)
-        return self._parse(response, "POST", self.collection_path, parse_application)
+        return self._send("POST", self.collection_path, application_to_xml(document), expected=(200, 201), idempotent=False)
 
     def update(self, current, desired, changes):
         document = self.put_document(current, desired)
-        path = self.item_path(current["application_id"])
         # The PUT replaces the application with the same document each time: safe to repeat.
-        response = self._send("PUT", path, application_to_xml(document, service_type=False))
-        return self._parse(response, "PUT", path, parse_application)
+        return self._send("PUT", self.item_path(current["application_id"]), application_to_xml(document, service_type=False))
 
     def delete(self, current):
         # A 404 means someone else deleted it meanwhile: the goal is reached.
@@ -389,6 +388,12 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
                 problems.append("%s.user_id is required with %s.password" % (key, key))
             if value.get("password") == "":
                 problems.append("%s.password must not be empty" % key)
+            for field in ("user_id", "password"):
+                # XML cannot carry every character, and Bandwidth trims what it stores.
+                text = value.get(field)
+                problems.append(check_xml_text("%s.%s" % (key, field), text) or check_padding("%s.%s" % (key, field), text))
+        for key in ("app_name",) + URL_FIELDS:
+            problems.append(check_xml_text(key, params.get(key)))
         problems.append(self._service_problem(params.get("service_type")))
         return [problem for problem in problems if problem]
 

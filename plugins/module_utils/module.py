@@ -6,11 +6,13 @@ turning errors into one clear failure."""
 
 from __future__ import annotations
 
+import math
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
+    DuplicateCreated,
     ModuleInputError,
     describe_applications,
     ensure_application,
@@ -29,6 +31,10 @@ COMMON_ARGUMENT_SPEC = {
     "max_retries": {"type": "int", "default": 3},
     "validate_certs": {"type": "bool", "default": True},
 }
+
+
+MAX_TIMEOUT = 3600   # seconds; more is a typo, and float("inf") would reach urllib3
+MAX_RETRIES = 10
 
 
 def api_url_option(env_var, default):
@@ -58,11 +64,36 @@ def build_module(argument_spec, **kwargs):
         problem = check_url("api_url", module.params["api_url"], allow_empty=False)
         if problem:
             module.fail_json(msg=problem)
-    if module.params["timeout"] <= 0:
-        module.fail_json(msg="timeout must be a number of seconds greater than 0, got %s" % module.params["timeout"])
-    if not 0 <= module.params["max_retries"] <= 10:
-        module.fail_json(msg="max_retries must be between 0 and 10, got %s" % module.params["max_retries"])
+    problem = check_bounds(module.params)
+    if problem is None:
+        problem = check_credentials(spec, module.params)
+    if problem:
+        module.fail_json(msg=problem)
     return module
+
+
+def check_bounds(params):
+    """timeout and max_retries within what a request can use (nan, inf and 1e10 never reach urllib3)."""
+    timeout = params["timeout"]
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        return "timeout must be a number of seconds greater than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout)
+    if not 0 <= params["max_retries"] <= MAX_RETRIES:
+        return "max_retries must be between 0 and %d, got %s" % (MAX_RETRIES, params["max_retries"])
+    return None
+
+
+def check_credentials(spec, params):
+    """A credential given as "" (the usual shape of a CI secret that was not set) is refused before any
+    request, naming the option and the environment variable it may come from."""
+    for option, option_spec in sorted(spec.items()):
+        fallback = option_spec.get("fallback")
+        if option == "api_url" or not fallback or fallback[0] is not env_fallback:
+            continue
+        value = params.get(option)
+        if isinstance(value, str) and not value.strip():
+            return ("%s must not be empty: set the option or the environment variable %s (an empty value is usually a "
+                    "secret that was not set)" % (option, " or ".join(fallback[1])))
+    return None
 
 
 def run(module, adapter_class, flow):
@@ -72,6 +103,8 @@ def run(module, adapter_class, flow):
         result = flow(adapter)
     except ModuleInputError as error:
         module.fail_json(msg=str(error))
+    except DuplicateCreated as error:
+        module.fail_json(msg=str(error), changed=True, application=adapter.public(error.application))
     except ProviderError as error:
         module.fail_json(msg=str(error), status=error.status, error_code=error.code, details=error.details)
     module.exit_json(**result)

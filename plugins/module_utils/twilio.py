@@ -88,6 +88,21 @@ def parse_error(response):
     return None, None
 
 
+def check_application(body):
+    """What a Twilio application answer lacks, or None."""
+    if not isinstance(body.get("sid"), str) or not body["sid"].startswith("AP"):
+        return "the answer is not a Twilio application (no sid starting with AP)"
+    return None
+
+
+def check_page(body):
+    if not isinstance(body.get("applications"), list):
+        return "the answer is not a page of Twilio applications (no applications list)"
+    if not all(isinstance(app, dict) and check_application(app) is None for app in body["applications"]):
+        return "the page lists something that is not a Twilio application"
+    return None
+
+
 def to_form(fields):
     form = {}
     for option, value in fields.items():
@@ -124,32 +139,31 @@ class TwilioApplicationAdapter(ApplicationAdapter):
         return "2010-04-01/Accounts/%s/Applications/%s.json" % (quote(self.params["account_sid"], safe=""), quote(sid, safe=""))
 
     def get(self, app_id):
-        response = self.client.request("GET", self.item_path(app_id), expected=(200, 404))
-        return response.json() if response.status_code == 200 else None
+        _status, application = self.client.request_json("GET", self.item_path(app_id), absent=(404,), check=check_application)
+        return application
 
     def list(self, name=None):
         query = {"PageSize": PAGE_SIZE}
         if name:
             query["FriendlyName"] = name
-        response = self.client.request("GET", self.collection_path, params=query)
+        _status, page = self.client.request_json("GET", self.collection_path, params=query, check=check_page)
         applications = []
         while True:
-            page = response.json()
-            applications.extend(page.get("applications") or [])
+            applications.extend(page["applications"])
             next_page = page.get("next_page_uri")
             if not next_page:
                 return applications
-            response = self.client.request("GET", next_page)
+            _status, page = self.client.request_json("GET", next_page, check=check_page)
 
     def create(self, desired):
-        response = self.client.request("POST", self.collection_path, data=to_form(desired), expected=(200, 201), idempotent=False)
-        return response.json()
+        return self.client.request_json("POST", self.collection_path, data=to_form(desired), expected=(200, 201), idempotent=False,
+                                        check=check_application)[1]
 
     def update(self, current, desired, changes):
         fields = {path: desired[path] for path in changes}
         # Setting fields to given values is safe to repeat, so the update may be retried.
-        response = self.client.request("POST", self.item_path(current["sid"]), data=to_form(fields), idempotent=True)
-        return response.json()
+        return self.client.request_json("POST", self.item_path(current["sid"]), data=to_form(fields), idempotent=True,
+                                        check=check_application)[1]
 
     def delete(self, current):
         # A 404 means someone else deleted it meanwhile: the goal is reached. DELETE drops Accept as the SDK does.

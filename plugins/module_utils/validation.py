@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_url_password
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Everything outside XML 1.0's Char production (noncharacters U+FFFE/U+FFFF and lone surrogates too).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def check_url(option, value, allow_empty=True):
@@ -43,16 +45,36 @@ def check_length(option, value, maximum):
     return None
 
 
+def check_padding(option, value):
+    """Leading or trailing whitespace is refused: a provider that stores the value trimmed (Bandwidth
+    does) would never give it back as written, so every run would see a difference."""
+    if value is not None and value != value.strip():
+        return ("%s must not begin or end with whitespace (the provider may store it trimmed, and it would then never "
+                "match the task), got %r" % (option, value))
+    return None
+
+
 def check_text(option, value, maximum=None):
-    """A name: no control characters, not blank, and within the provider's length limit."""
+    """A name: no control characters, not blank, not padded, and within the provider's length limit."""
     if value is None:
         return None
     if not value.strip():
         return "%s must not be empty or blank" % option
     if _CONTROL_CHARS.search(value):
         return "%s must not contain control characters" % option
-    if maximum is not None:
-        return check_length(option, value, maximum)
+    if _NOT_XML.search(value):
+        return "%s must not contain noncharacters or unpaired surrogates (such as U+FFFE)" % option
+    problem = check_padding(option, value)
+    if problem is None and maximum is not None:
+        problem = check_length(option, value, maximum)
+    return problem
+
+
+def check_xml_text(option, value):
+    """Text that goes into an XML document: only characters XML 1.0 can carry."""
+    if value is not None and _NOT_XML.search(value):
+        return ("%s contains a character XML cannot carry (control characters other than tab and newline, "
+                "U+FFFE, U+FFFF or an unpaired surrogate)" % option)
     return None
 
 

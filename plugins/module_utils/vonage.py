@@ -46,6 +46,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import 
 API_URL = "https://api.nexmo.com"
 COLLECTION_PATH = "v2/applications"
 PAGE_SIZE = 100  # the largest page the API accepts
+NAME_MAX = 255  # the longest name the API takes
 MAX_PAGES = 10000  # a safety stop against an answer that always says "there is more"
 ID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -183,6 +184,24 @@ def parse_error(response):
     return code, message or None
 
 
+def check_application(body):
+    """What a Vonage application answer lacks, or None."""
+    if not isinstance(body.get("id"), str) or not ID_PATTERN.match(body["id"]) or "name" not in body:
+        return "the answer is not a Vonage application (no id and name)"
+    return None
+
+
+def check_page(body):
+    if "page" not in body and "total_items" not in body and "_embedded" not in body:
+        return "the answer is not a page of Vonage applications (no page, total_items or _embedded)"
+    found = (body.get("_embedded") or {}).get("applications") if isinstance(body.get("_embedded"), dict) else None
+    if body.get("_embedded") is not None and not isinstance(found, list):
+        return "the answer is not a page of Vonage applications (_embedded has no applications list)"
+    if not all(isinstance(app, dict) and check_application(app) is None for app in found or []):
+        return "the page lists something that is not a Vonage application"
+    return None
+
+
 def _webhooks_of(application):
     """(capability, name, webhook dict) for every webhook in an application."""
     capabilities = application.get("capabilities") or {}
@@ -264,18 +283,16 @@ class VonageApplicationAdapter(ApplicationAdapter):
 
     # ---- client ------------------------------------------------------------------
     def get(self, app_id):
-        response = self.client.request("GET", self.item_path(app_id), expected=(200, 404))
-        if response.status_code != 200:
-            return None
-        return canonical(response.json())[0]
+        _status, answer = self.client.request_json("GET", self.item_path(app_id), absent=(404,), check=check_application)
+        return canonical(answer)[0] if answer is not None else None
 
     def list(self, name=None):
         # The API has no name filter: the caller filters (find_by_name).
         applications = []
         page = 1
         while True:
-            response = self.client.request("GET", COLLECTION_PATH, params={"page_size": PAGE_SIZE, "page": page})
-            body = response.json()
+            _status, body = self.client.request_json("GET", COLLECTION_PATH, params={"page_size": PAGE_SIZE, "page": page},
+                                                     check=check_page)
             found = ((body.get("_embedded") or {}).get("applications")) or []
             applications.extend(canonical(app)[0] for app in found)
             links = body.get("_links") or {}
@@ -290,8 +307,9 @@ class VonageApplicationAdapter(ApplicationAdapter):
 
     def create(self, desired):
         body = to_wire(self.planned(None, desired))
-        response = self.client.request("POST", COLLECTION_PATH, json=body, expected=(200, 201), idempotent=False)
-        application, private_key = canonical(response.json())
+        answer = self.client.request_json("POST", COLLECTION_PATH, json=body, expected=(200, 201), idempotent=False,
+                                          check=check_application)[1]
+        application, private_key = canonical(answer)
         if private_key:
             # Whatever happens next, the key must never show in output.
             self.module.no_log_values.add(private_key)
@@ -350,8 +368,8 @@ class VonageApplicationAdapter(ApplicationAdapter):
 
     def update(self, current, desired, changes):
         body = to_wire(self.planned(current, desired))
-        response = self.client.request("PUT", self.item_path(current["id"]), json=body)
-        return canonical(response.json())[0]
+        answer = self.client.request_json("PUT", self.item_path(current["id"]), json=body, check=check_application)[1]
+        return canonical(answer)[0]
 
     def delete(self, current):
         # A 404 means someone else deleted it meanwhile: the goal is reached.
@@ -421,7 +439,7 @@ class VonageApplicationAdapter(ApplicationAdapter):
 
     def check_input(self):
         params = self.params
-        problems = [check_text("name", params.get("name"))]
+        problems = [check_text("name", params.get("name"), NAME_MAX)]
         app_id = params.get("application_id")
         if app_id is not None and not ID_PATTERN.match(app_id):
             problems.append("application_id must be a Vonage application id (a UUID such as "

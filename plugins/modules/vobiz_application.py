@@ -113,7 +113,8 @@ options:
     type: str
 notes:
   - Vobiz answers a create or an update with an acknowledgement only, so the module reads the application
-    back after writing it and returns it as Vobiz then has it.
+    back after writing it and returns it as Vobiz then has it. When the write succeeded but the read fails,
+    the result is still C(changed), with a warning, and shows the application as planned.
 seealso:
   - module: cpaas.callbacks.vobiz_application_info
   - name: Vobiz Applications API

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from ansible_collections.cpaas.callbacks.plugins.module_utils import bandwidth as bw
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ModuleInputError
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import ForeignAnswer, HttpClient
 from lxml import etree
 
 # The documents' messaging create response, as published (comments and deprecated echoes included).
@@ -314,28 +316,38 @@ def test_check_change_refuses_other_types_and_legacy_applications():
         adapter().check_change(legacy, {"app_name": "new"}, {"app_name": ("old", "new")})
 
 
-class FakeClient:
-    """Answers every request with one body, as a hostile or broken provider might."""
+def hostile_client(body, content_type="application/xml"):
+    """The shared HTTP client, its transport answering every request with ``body``, as a hostile or broken server might."""
+    client = HttpClient("Bandwidth", "http://127.0.0.1:9/api", max_retries=0)
 
-    max_retries = 0
+    def answer(method, url, **kwargs):
+        response = requests.Response()
+        response.status_code = 200
+        response.headers["Content-Type"] = content_type
+        response._content = body
+        return response
 
-    def __init__(self, content, status=200):
-        self.response = FakeResponse(content)
-        self.response.status_code = status
-
-    def request(self, method, path, **kwargs):
-        return self.response
-
-    def url(self, path):
-        return "http://127.0.0.1:9/api/" + path
+    client.session.request = answer
+    return client
 
 
-@pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<html>gateway</html", VOICE_RESPONSE_AS_PUBLISHED])
+@pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<html>gateway</html", VOICE_RESPONSE_AS_PUBLISHED,
+                                  b"<html><body><h1>Sign in</h1></body></html>"])
 def test_a_hostile_or_broken_answer_becomes_a_provider_error(body):
-    hostile = bw.BandwidthApplicationAdapter(FakeModule(account_id="9900000"), client=FakeClient(body))
+    hostile = bw.BandwidthApplicationAdapter(FakeModule(account_id="9900000"), client=hostile_client(body))
 
-    with pytest.raises(bw.ProviderError) as failure:
+    with pytest.raises(ForeignAnswer) as failure:
         hostile.list()
-    assert "not a Bandwidth application document" in str(failure.value)
-    assert "GET /api/accounts/9900000/applications answered HTTP 200" in str(failure.value)
-    assert "lol" not in str(failure.value)
+    message = str(failure.value)
+    assert "Bandwidth API: GET http://127.0.0.1:9/api/accounts/9900000/applications answered HTTP 200" in message
+    assert any(reason in message for reason in ("not well-formed", "document type declaration", "not a Bandwidth applications document"))
+    assert "Is api_url (http://127.0.0.1:9/api) the Bandwidth API?" in message
+    assert "lol" not in message
+
+
+def test_a_well_formed_html_page_is_not_read_as_an_empty_account():
+    """It used to be: check mode then said "would create", and a real run POSTed the callback passwords to it."""
+    page = hostile_client(b"<html><body><h1>Sign in</h1></body></html>", content_type="application/xml")
+
+    with pytest.raises(ForeignAnswer, match=r"root <html>"):
+        bw.BandwidthApplicationAdapter(FakeModule(account_id="9900000"), client=page).list()

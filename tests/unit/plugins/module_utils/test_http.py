@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient, ProviderError, parse_retry_after
+from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import ForeignAnswer, HttpClient, ProviderError, parse_retry_after
 
 
 class Scripted:
@@ -143,3 +143,82 @@ def test_reads_and_writes_are_counted():
 def test_parse_retry_after(value, expected):
     now = 1445412470.0  # ten seconds before the date above
     assert parse_retry_after(value, now=now) == expected
+
+
+# ---- request_json / request_xml: one check that an answer is the provider's ---------------------
+def _json_client(*answers):
+    http, _waits = client(Scripted(*answers))
+    http.base_url = "https://user:secret-Qw9@api.example.com/base/"
+    return http
+
+
+def test_a_404_html_page_is_not_read_as_not_found():
+    """Read as "no such application", it would lead to a create on a server that is not the provider."""
+    http = _json_client((404, {"Content-Type": "text/html"}, "<html><body>Not here</body></html>"))
+
+    with pytest.raises(ForeignAnswer) as caught:
+        http.request_json("GET", "apps/1", absent=(404,))
+
+    message = str(caught.value)
+    assert "Demo API: GET https://api.example.com/base/apps/1 answered HTTP 404" in message
+    assert "an HTML page" in message and "api_url (https://api.example.com/base)" in message
+    assert "secret-Qw9" not in message and "user@" not in message
+    assert "temporary" not in message
+
+
+def test_a_404_of_the_provider_means_absent():
+    http = _json_client((404, {"Content-Type": "application/json"}, '{"code": 20404}'))
+
+    assert http.request_json("GET", "apps/1", absent=(404,)) == (404, None)
+
+
+@pytest.mark.parametrize("content_type, body, expected", [
+    ("application/json", "[1, 2]", "a JSON list, not an object"),
+    ("application/json", "{not json", "not valid JSON"),
+    ("application/json", '{"status": "ok"}', "no sid"),
+    ("application/json; charset=utf-8", '{"sid": "AP1"}', None),
+])
+def test_json_answers_are_checked_for_type_and_shape(content_type, body, expected):
+    http = _json_client((200, {"Content-Type": content_type}, body))
+    check = lambda body: None if "sid" in body else "no sid"  # noqa: E731 - a one-line shape rule
+
+    if expected is None:
+        assert http.request_json("GET", "apps/1", check=check) == (200, {"sid": "AP1"})
+        return
+    with pytest.raises(ForeignAnswer) as caught:
+        http.request_json("GET", "apps/1", check=check)
+    assert expected in str(caught.value)
+
+
+def test_xml_answers_go_through_the_same_error_path():
+    http = _json_client((200, {"Content-Type": "application/json"}, "{}"), (200, {"Content-Type": "application/xml"}, "<Other/>"))
+
+    def parse(data):
+        if b"<Other/>" in data:
+            raise ValueError("the answer is not a Demo document (root <Other>)")
+        return data
+
+    with pytest.raises(ForeignAnswer, match="a body of type application/json, not an XML Demo API answer"):
+        http.request_xml("GET", "apps", parse)
+    with pytest.raises(ForeignAnswer, match="root <Other>"):
+        http.request_xml("GET", "apps", parse)
+
+
+def test_a_refused_connection_is_named_and_retried_even_for_a_create():
+    refused = requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))
+    script = Scripted(refused, (201, {}, "{}"))
+    http, _waits = client(script)
+
+    assert http.request("POST", "apps", expected=(201,), idempotent=False).status_code == 201
+
+
+def test_a_tls_error_is_named_and_never_retried():
+    script = Scripted(requests.exceptions.SSLError("certificate verify failed: self-signed certificate"))
+    http, waits = client(script)
+
+    with pytest.raises(ProviderError) as caught:
+        http.request("GET", "apps")
+
+    assert len(script.calls) == 1 and waits == []
+    assert "TLS error" in str(caught.value) and "api.example.com:443" in str(caught.value)
+    assert "temporary" not in str(caught.value) and caught.value.is_temporary is False

@@ -185,6 +185,7 @@ PROVIDERS = [
         collection_path=r"/v2/applications$", item_path=r"/v2/applications/[0-9a-f-]+$",
         update_method="PUT",
         secrets=lambda sandbox: [sandbox.credentials["VONAGE_API_SECRET"], URL_PASSWORD],
+        name_max=255,
     ),
 ]
 LANDED = [case for case in PROVIDERS if case.module is not None]

@@ -39,6 +39,10 @@ BAD_NAMES = [
     ("newline", "app\nname"),
     ("nul", "app\x00name"),
     ("blank", "   "),
+    # A provider may store a name trimmed (Bandwidth does): it would never match, and every run would create.
+    ("padded", "  padded name  "),
+    ("trailing-space", "name "),
+    ("noncharacter", "app\ufffename"),
 ]
 
 # api_url values that cannot take a request anywhere but loopback (or nowhere at all).
@@ -83,6 +87,17 @@ SPECIFIC = {
         ("creds-empty-user", {"inbound_callback_creds": {"user_id": ""}}, "inbound_callback_creds.user_id"),
         ("creds-empty-password", {"inbound_callback_creds": {"user_id": "u", "password": ""}}, "inbound_callback_creds.password"),
         ("required-url-cleared", {"inbound_callback_url": ""}, "inbound_callback_url"),
+        # Bandwidth trims what it stores: a padded user id would be re-sent (with its password) on every run.
+        ("creds-padded-user", {"inbound_callback_creds": {"user_id": " hook user ", "password": "p4ss-word"}},
+         "inbound_callback_creds.user_id"),
+        ("creds-padded-password", {"inbound_callback_creds": {"user_id": "u", "password": "p4ss-word "}},
+         "inbound_callback_creds.password"),
+        # Characters XML cannot carry are refused before the first read, not by lxml after it.
+        ("creds-user-vertical-tab", {"inbound_callback_creds": {"user_id": "a\x0bb", "password": "p4ss-word"}},
+         "inbound_callback_creds.user_id"),
+        ("creds-password-noncharacter", {"inbound_callback_creds": {"user_id": "u", "password": "p4ss\uffffword"}},
+         "inbound_callback_creds.password"),
+        ("url-noncharacter", {"inbound_callback_url": "https://h.example.com/\ufffe"}, "inbound_callback_url"),
         ("callback-types-not-a-choice", {"requested_callback_types": ["message-exploded"]}, "requested_callback_types"),
     ],
     "vonage": [
@@ -121,6 +136,10 @@ SPECIFIC = {
 
 COMMON = [
     ("timeout-zero", {"timeout": 0}, "timeout"),
+    ("timeout-infinite", {"timeout": "inf"}, "timeout"),
+    ("timeout-nan", {"timeout": "nan"}, "timeout"),
+    ("timeout-1e10", {"timeout": 1e10}, "timeout"),
+    ("max-retries-1e10", {"max_retries": 1e10}, "max_retries"),
     ("timeout-negative", {"timeout": -5}, "timeout"),
     ("timeout-not-a-number", {"timeout": "soon"}, "timeout"),
     ("max-retries-too-many", {"max_retries": 11}, "max_retries"),
@@ -197,3 +216,33 @@ def test_bad_input_fails_naming_the_option_before_any_request(sandbox, run_modul
     assert named in message, "the message does not name %s: %s" % (named, message)
     assert "Traceback" not in json.dumps(result)
     assert sandbox.requests() == [], "requests were sent before the input was checked"
+
+
+def _credentials(case):
+    """(option, environment variable) of every credential option of a module (options with an env fallback)."""
+    return [(option, spec["fallback"][1][0]) for option, spec in sorted(_spec(case).items())
+            if option != "api_url" and spec.get("fallback")]
+
+
+# Credentials that only count together with another one: give the other a value.
+COMPANIONS = {("twilio", "api_key"): {"api_secret": "a-secret"}, ("twilio", "api_secret"): {"api_key": "SK" + "0" * 32}}
+EMPTY_CREDENTIALS = [pytest.param(case, option, variable, value, id="%s-%s-%s" % (case.name, option, label))
+                     for case in LANDED for option, variable in _credentials(case)
+                     for label, value in (("empty", ""), ("blank", "  "))]
+
+
+def test_every_provider_has_credentials_to_check():
+    assert {param.values[0].name for param in EMPTY_CREDENTIALS} == {case.name for case in LANDED}
+
+
+@pytest.mark.parametrize("case, option, variable, value", EMPTY_CREDENTIALS)
+def test_an_empty_credential_is_refused_naming_the_option_and_its_variable(sandbox, run_module, case, option, variable, value):
+    args = dict(case.auth(sandbox), **{case.name_option: "hostile-input"})
+    args.update(COMPANIONS.get((case.name, option), {}))
+    args[option] = value
+
+    result = run_module(case.module.main, args)
+
+    assert result.get("failed") is True, result
+    assert option in result["msg"] and variable in result["msg"], result["msg"]
+    assert sandbox.requests() == [], "requests were sent with an empty credential"
