@@ -1,7 +1,12 @@
-"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH] [--workers N] [--dev-server]``
+"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH] [--workers N] [--threads N] [--dev-server]``
 
 Serves the receiver with gunicorn (through its Python API); Flask's development
 server runs only with ``--dev-server``.
+
+gunicorn's threaded workers (``gthread``): a client that trickles its body holds one
+thread of one worker (for ``--body-timeout`` seconds at most), not a whole worker, so
+slow clients cannot starve the others; and the threads of a worker share one SQLite
+group commit (see store.py), which is where the receiver's speed comes from.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ import argparse
 import os
 import sys
 
-from .app import create_app
+from .app import BODY_TIMEOUT, create_app
 from .config import ConfigError, load_config
 
 DEFAULT_DB = "cpaas-receiver.db"
+DEFAULT_THREADS = 64
 
 
 def build_parser():
@@ -23,13 +29,18 @@ def build_parser():
     parser.add_argument("--port", type=int, default=8780, help="port to listen on (default 8780)")
     parser.add_argument("--db", help="SQLite database file (default: 'database' from the config, else ./%s)" % DEFAULT_DB)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help="threads per worker: requests served at once by each (default %d)" % DEFAULT_THREADS)
+    parser.add_argument("--body-timeout", type=float, default=BODY_TIMEOUT,
+                        help="seconds a client may take to send a request body before it is refused 408 (default %g)" % BODY_TIMEOUT)
     parser.add_argument("--access-log", default="-", help="gunicorn access log file ('-' for stderr, default)")
     parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of gunicorn")
     parser.add_argument("--check-config", action="store_true", help="validate the configuration and exit")
     return parser
 
 
-def serve_gunicorn(app, host, port, workers, access_log):
+def serve_gunicorn(app, host, port, workers, access_log, threads=None):
+    """Serve ``app``; ``threads=None`` keeps gunicorn's sync workers (the benchmark's bare app)."""
     from gunicorn.app.base import BaseApplication
 
     class ReceiverApplication(BaseApplication):
@@ -37,7 +48,10 @@ def serve_gunicorn(app, host, port, workers, access_log):
             settings = {
                 "bind": "%s:%d" % ("[%s]" % host if ":" in host else host, port),
                 "workers": workers,
-                "worker_class": "sync",
+                "worker_class": "gthread" if threads else "sync",
+                "threads": threads or 1,
+                # every thread may hold a connection, plus room for kept-alive ones
+                "worker_connections": max(1000, 4 * (threads or 1)),
                 "accesslog": access_log,
                 "errorlog": "-",
                 "timeout": 60,
@@ -64,11 +78,15 @@ def main(argv=None):
     if args.check_config:
         print("configuration OK: %d endpoint(s), database %s" % (len(config.endpoints), os.path.abspath(db_path)))
         return 0
+    if args.threads < 1 or args.workers < 1 or args.body_timeout <= 0:
+        print("cpaas-receiver: --workers and --threads must be at least 1, --body-timeout greater than 0", file=sys.stderr)
+        return 2
     app = create_app(config, db_path)
+    app.config["RECEIVER_BODY_TIMEOUT"] = args.body_timeout
     if args.dev_server:
         app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
     else:
-        serve_gunicorn(app, args.host, args.port, args.workers, args.access_log)
+        serve_gunicorn(app, args.host, args.port, args.workers, args.access_log, threads=args.threads)
     return 0
 
 

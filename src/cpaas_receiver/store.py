@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS endpoints (
 );
 """
 
-VERDICTS = ("accepted", "method_not_allowed", "unauthorized", "bad_signature", "too_large", "unexpected")
+VERDICTS = ("accepted", "method_not_allowed", "unauthorized", "bad_signature", "too_large", "incomplete", "unexpected")
 
 
 def utcnow():

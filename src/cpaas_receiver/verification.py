@@ -122,18 +122,27 @@ def check_signature(endpoint, request):
     return result
 
 
-def evaluate(endpoint, request, too_large=False, limit=None):
-    """All checks for a request to a known endpoint, and the answer they lead to."""
+def evaluate(endpoint, request, too_large=False, limit=None, incomplete=None, timed_out=False):
+    """All checks for a request to a known endpoint, and the answer they lead to.
+
+    ``incomplete`` says why the body did not arrive whole (the client went away or was
+    too slow): such a request is refused (400, or 408 when it was too slow), never
+    judged on half a body."""
     checks = {}
     checks["size"] = {"ok": not too_large, "limit": limit}
+    if incomplete:
+        checks["size"] = {"ok": False, "result": "incomplete", "detail": incomplete, "limit": limit}
     checks["method"] = check_method(endpoint, request)
     checks["auth"], auth_user = check_basic_auth(endpoint, request)
-    if too_large:
-        checks["signature"] = {"ok": False, "result": "not_checked", "detail": "the body was over the size limit"}
+    if too_large or incomplete:
+        checks["signature"] = {"ok": False, "result": "not_checked",
+                               "detail": "the body was over the size limit" if too_large else "the body is incomplete"}
     else:
         checks["signature"] = check_signature(endpoint, request)
     if too_large:
         return Outcome("too_large", 413, checks, auth_user)
+    if incomplete:
+        return Outcome("incomplete", 408 if timed_out else 400, checks, auth_user)
     if not checks["method"]["ok"]:
         return Outcome("method_not_allowed", 405, checks, auth_user)
     if not checks["auth"]["ok"]:
