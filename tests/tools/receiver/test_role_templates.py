@@ -46,6 +46,8 @@ def rendered(tmp_path_factory):
         "callback_receiver_public_base_url": "https://hooks.example.com",
         "callback_receiver_port": 9123,
         "callback_receiver_workers": 3,
+        "callback_receiver_threads": 48,
+        "callback_receiver_body_timeout": 7.5,
         "callback_receiver_data_dir": "/srv/receiver data",
         "callback_receiver_endpoints": [
             {"path": "/twilio/voice", "provider": "twilio", "methods": ["POST"],
@@ -81,7 +83,7 @@ def test_the_systemd_unit_runs_gunicorn_with_the_role_settings(rendered):
     argv = shlex.split(exec_start[len("ExecStart="):])
     assert argv[0] == "/opt/cpaas-receiver/venv/bin/cpaas-receiver"
     args = build_parser().parse_args(argv[1:])
-    assert (args.port, args.workers, args.dev_server) == (9123, 3, False)
+    assert (args.port, args.workers, args.threads, args.body_timeout, args.dev_server) == (9123, 3, 48, 7.5, False)
     assert args.config == "/etc/cpaas-receiver/receiver.yml"
     assert "User=cpaas-receiver" in unit and 'ReadWritePaths="/srv/receiver data"' in unit
 
@@ -90,3 +92,10 @@ def test_the_control_script_is_valid_shell(rendered):
     assert subprocess.run(["sh", "-n", str(rendered / "ctl.sh")], check=False).returncode == 0
     usage = subprocess.run(["sh", str(rendered / "ctl.sh")], capture_output=True, text=True, check=False)
     assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+def test_the_control_script_starts_threaded_workers_with_the_body_timeout(rendered):
+    script = (rendered / "ctl.sh").read_text()
+    command = script[script.index("bin/cpaas-receiver"):script.index(">>")].replace("\\\n", " ")
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert (args.workers, args.threads, args.body_timeout) == (3, 48, 7.5)
