@@ -249,7 +249,7 @@ summary:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import encoded_forms, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS
 
 ARGUMENT_SPEC = {
@@ -280,8 +280,10 @@ def main():
     # Passwords inside callback URLs and in the credentials are secrets: never echo them. (The
     # dict options are not no_log as a whole, which would mask every user name and method too.)
     for option in ("application", "configured", "callback_credentials"):
-        for password in secret_values(module.params[option], ("password",)):
-            module.no_log_values.add(password)
+        module.no_log_values.update(secret_values(module.params[option], ("password",)))
+    # ...and every encoded form of the no_log options (Ansible hides them only as they are)
+    for option in ("callback_password", "signing_secret", "receiver_token"):
+        module.no_log_values.update(encoded_forms(module.params[option]))
     params = dict(module.params)
     params["event_overrides"] = params.pop("events") or {}
     if params["timeout"] <= 0 or (params["connect_timeout"] is not None and params["connect_timeout"] <= 0):
