@@ -111,7 +111,10 @@ options:
         there before the events are sent, and the receiver's verdicts are part of the result.
     type: str
   receiver_token:
-    description: "The receiver's admin token (sent as C(Authorization: Bearer))."
+    description:
+      - "The receiver's admin token (sent as C(Authorization: Bearer))."
+      - A wrong or missing token makes the receiver refuse the registration with HTTP 401; each callback under
+        the receiver then fails with V(receiver_error), saying so.
     type: str
   report_only:
     description:
@@ -119,11 +122,13 @@ options:
     type: bool
     default: false
   timeout:
-    description: Seconds to wait for each endpoint's answer.
+    description:
+      - Seconds each request may take as a whole (connecting, sending, and reading the whole answer), a deadline
+        rather than a limit for each read, so an endpoint that answers a byte at a time fails with V(timeout).
     type: float
     default: 10
   connect_timeout:
-    description: Seconds to wait for a connection. Defaults to O(timeout).
+    description: Seconds to wait for a connection, within the deadline O(timeout). Defaults to O(timeout).
     type: float
   validate_certs:
     description: Whether to verify the endpoints' and the receiver's TLS certificates.

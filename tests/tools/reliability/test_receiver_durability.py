@@ -1,6 +1,6 @@
 """Receiver durability: SIGKILL under load loses no event that was answered 2xx.
 
-The receiver runs as the role deploys it (gunicorn, two sync workers, SQLite in WAL
+The receiver runs as the role deploys it (gunicorn, two threaded workers, SQLite in WAL
 mode with synchronous=FULL). Eight clients post events on loopback; once a few hundred
 have been answered, the whole receiver (master and workers) is killed with SIGKILL,
 mid-request. After a restart on the same database, every event whose client got a 2xx
