@@ -47,7 +47,7 @@ def encoded_forms(secret, user=None):
         for encoded in (quote(text, safe=""), quote(text), quote_plus(text, safe="")):
             forms.update((encoded, _lower_escapes(encoded)))
         if user:
-            for name in {user, unquote(user)}:
+            for name in (user, unquote(user)):
                 pair = ("%s:%s" % (name, text)).encode("utf-8")
                 for encoded in (base64.b64encode(pair), base64.urlsafe_b64encode(pair)):
                     forms.update((encoded.decode("ascii"), encoded.decode("ascii").rstrip("=")))
