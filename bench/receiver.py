@@ -143,7 +143,7 @@ def summarise(runs, bare_runs):
     }
 
 
-def trickle_latency(port, url, headers, tricklers, requests_count=100, trickle_seconds=60):
+def trickle_latency(port, url, headers, tricklers, requests_count, trickle_seconds=60):
     """Latency of normal callbacks sent one after the other while ``tricklers`` clients hold
     connections that trickle a body (bounded: the tricklers stop after ``trickle_seconds``)."""
     sockets = []
@@ -183,6 +183,7 @@ def trickle_latency(port, url, headers, tricklers, requests_count=100, trickle_s
         for sock in sockets:
             sock.close()
     latencies.sort()
+    # a callback that got no answer counts with the time it waited (the 10 s timeout)
     return {"tricklers": tricklers, "requests": requests_count, "answered": answered, "p50_ms": statistics.median(latencies),
             "p99_ms": latencies[int(0.99 * (len(latencies) - 1))], "max_ms": latencies[-1]}
 
@@ -197,8 +198,10 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3, help="rounds of all variants, alternated (default 3)")
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--tricklers", type=int, default=50, help="clients trickling bodies during the latency probe (default 50)")
+    parser.add_argument("--probes", type=int, default=100, help="normal callbacks sent during the latency probe (default 100)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of both servers (the role's default: 2)")
+    parser.add_argument("--receiver-threads", type=int, help="threads per receiver worker (default: cpaas-receiver's own default)")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -227,7 +230,7 @@ def main(argv=None):
     ]
     results = {}
     receiver_cmd = [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(port),
-                    "--db", str(db), "--workers", str(args.workers)]
+                    "--db", str(db), "--workers", str(args.workers)] + (["--threads", str(args.receiver_threads)] if args.receiver_threads else [])
     bare_cmd = [sys.executable, str(bare_script), str(bare_port), str(args.workers)]
     with Server(bare_cmd, bare_port, workdir / "bare.log"), Server(receiver_cmd, port, workdir / "receiver.log"):
         added = requests.post(base + "/api/endpoints", headers={"Authorization": "Bearer " + ADMIN}, timeout=10,
@@ -247,7 +250,7 @@ def main(argv=None):
         for label, runs in rounds.items():
             results[label] = summarise(runs, rounds["bare Flask app (204)"])
         print("latency of normal callbacks while %d clients trickle their bodies" % args.tricklers, flush=True)
-        slow = trickle_latency(port, base + "/basic", {"Authorization": basic_header()}, args.tricklers)
+        slow = trickle_latency(port, base + "/basic", {"Authorization": basic_header()}, args.tricklers, args.probes)
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
