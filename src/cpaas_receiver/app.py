@@ -90,7 +90,7 @@ def _read_body(limit, body_timeout):
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     if declared is None and not chunked:
         return result  # no body (werkzeug's rule for a request without a length)
-    expected = declared if declared is not None else None
+    expected = declared  # None for a chunked body: read up to its end (or the drain limit)
     keep = limit + 1
     if declared is not None and declared > limit:
         result.too_large = True
