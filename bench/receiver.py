@@ -1,13 +1,16 @@
 """Receiver load: sustained events per second and latency (p50, p99) under concurrent load
 with wrk on loopback, against the receiver served as the callback_receiver role serves it
-(``cpaas-receiver``: gunicorn, 2 sync workers), each figure as a ratio to a bare Flask app
-answering 204 under the very same gunicorn settings (the receiver's own serve function),
-measured in the same run. Then the database growth per million events, extrapolated from
-the events the runs stored.
+(``cpaas-receiver``: gunicorn, 2 threaded workers), each figure as a ratio to a bare Flask
+app answering 204 under gunicorn with 2 sync workers (the receiver's own serve function),
+measured in the same run: every round runs the bare app and then each variant, and the
+figures are the medians over the rounds, so a machine whose load changes between rounds
+moves both sides of a ratio. Then the latency of normal callbacks while 50 clients trickle
+their bodies, and the database growth per million events, extrapolated from the events
+the runs stored.
 
 Variants: no checks (a generic endpoint), basic auth, basic auth plus the Twilio
 signature check, and basic auth on an endpoint added through the API (whose password is
-stored as a PBKDF2 hash and checked against it on every request).
+stored as a PBKDF2 hash; a password verified once is remembered by a keyed hash).
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -50,7 +56,7 @@ def answer(path):
     return "", 204
 
 
-serve_gunicorn(app, "127.0.0.1", int(sys.argv[1]), int(sys.argv[2]), "-")
+serve_gunicorn(app, "127.0.0.1", int(sys.argv[1]), int(sys.argv[2]), "-")  # sync workers
 '''
 LUA = '''
 wrk.method = "POST"
@@ -118,16 +124,84 @@ def parse_wrk(text):
             "socket_errors": errors.group(0) if errors else None, "p50_ms": latency["50"], "p99_ms": latency["99"], "raw": text}
 
 
+def summarise(runs, bare_runs):
+    """Medians over the rounds; each ratio against the bare app's run of the same round."""
+    def median(key, source=runs):
+        values = [run[key] for run in source if run[key] is not None]
+        return statistics.median(values) if values else None
+
+    ratios = {key: [run[key] / bare[key] if run[key] and bare[key] else None for run, bare in zip(runs, bare_runs, strict=True)]
+              for key in ("requests_per_second", "p50_ms", "p99_ms")}
+    return {
+        "requests_per_second": median("requests_per_second"), "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"),
+        "requests": sum(run["requests"] for run in runs), "non_2xx": sum(run["non_2xx"] for run in runs),
+        "socket_errors": "; ".join(run["socket_errors"] for run in runs if run["socket_errors"]) or None,
+        "throughput_ratio": statistics.median(r for r in ratios["requests_per_second"] if r is not None),
+        "p50_ratio": statistics.median(r for r in ratios["p50_ms"] if r is not None),
+        "p99_ratio": statistics.median(r for r in ratios["p99_ms"] if r is not None),
+        "rounds": [{key: run[key] for key in ("requests_per_second", "p50_ms", "p99_ms")} for run in runs],
+    }
+
+
+def trickle_latency(port, url, headers, tricklers, requests_count, trickle_seconds=60):
+    """Latency of normal callbacks sent one after the other while ``tricklers`` clients hold
+    connections that trickle a body (bounded: the tricklers stop after ``trickle_seconds``)."""
+    sockets = []
+    for _number in range(tricklers):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"POST /generic HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nx")
+        sockets.append(sock)
+    stop = threading.Event()
+
+    def trickle():
+        deadline = time.monotonic() + trickle_seconds
+        while not stop.is_set() and time.monotonic() < deadline:
+            for sock in sockets:
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    pass
+            stop.wait(0.5)
+
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    latencies, answered = [], 0
+    session = requests.Session()
+    try:
+        time.sleep(1.0)
+        for _number in range(requests_count):
+            started = time.perf_counter()
+            try:
+                answer = session.post(url, data=PARAMS, headers=headers, timeout=10)
+                answered += 200 <= answer.status_code < 300
+            except requests.RequestException:
+                pass
+            latencies.append((time.perf_counter() - started) * 1000)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        for sock in sockets:
+            sock.close()
+    latencies.sort()
+    # a callback that got no answer counts with the time it waited (the 10 s timeout)
+    return {"tricklers": tricklers, "requests": requests_count, "answered": answered, "p50_ms": statistics.median(latencies),
+            "p99_ms": latencies[int(0.99 * (len(latencies) - 1))], "max_ms": latencies[-1]}
+
+
 def basic_header():
     return "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run (default 10)")
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=5, help="duration of each wrk run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of all variants, alternated (default 3)")
+    parser.add_argument("--connections", type=int, default=100)
+    parser.add_argument("--tricklers", type=int, default=50, help="clients trickling bodies during the latency probe (default 50)")
+    parser.add_argument("--probes", type=int, default=100, help="normal callbacks sent during the latency probe (default 100)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the role's default: 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of both servers (the role's default: 2)")
+    parser.add_argument("--receiver-threads", type=int, help="threads per receiver worker (default: cpaas-receiver's own default)")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -156,7 +230,7 @@ def main(argv=None):
     ]
     results = {}
     receiver_cmd = [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(port),
-                    "--db", str(db), "--workers", str(args.workers)]
+                    "--db", str(db), "--workers", str(args.workers)] + (["--threads", str(args.receiver_threads)] if args.receiver_threads else [])
     bare_cmd = [sys.executable, str(bare_script), str(bare_port), str(args.workers)]
     with Server(bare_cmd, bare_port, workdir / "bare.log"), Server(receiver_cmd, port, workdir / "receiver.log"):
         added = requests.post(base + "/api/endpoints", headers={"Authorization": "Bearer " + ADMIN}, timeout=10,
@@ -167,19 +241,22 @@ def main(argv=None):
             probe = requests.post(url, data=PARAMS, headers=headers, timeout=10)
             if probe.status_code not in (200, 204):
                 raise SystemExit("%s: a probe request got %s, not 2xx: %s" % (label, probe.status_code, probe.text[:300]))
-            print("wrk: %s (%ds, %d connections)" % (label, args.seconds, args.connections), flush=True)
-            results[label] = run_wrk(wrk, url, headers, args.seconds, args.connections, args.threads, workdir)
-            time.sleep(1)
+        rounds = {label: [] for label, _url, _headers in variants}
+        for number in range(args.rounds):
+            for label, url, headers in variants:
+                print("wrk round %d/%d: %s (%ds, %d connections)" % (number + 1, args.rounds, label, args.seconds, args.connections), flush=True)
+                rounds[label].append(run_wrk(wrk, url, headers, args.seconds, args.connections, args.threads, workdir))
+                time.sleep(0.5)
+        for label, runs in rounds.items():
+            results[label] = summarise(runs, rounds["bare Flask app (204)"])
+        print("latency of normal callbacks while %d clients trickle their bodies" % args.tricklers, flush=True)
+        slow = trickle_latency(port, base + "/basic", {"Authorization": basic_header()}, args.tricklers, args.probes)
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     size = db.stat().st_size + sum(path.stat().st_size for path in workdir.glob("events.db-*"))
-    bare = results["bare Flask app (204)"]
     rows = []
     for label, row in results.items():
-        row["throughput_ratio"] = row["requests_per_second"] / bare["requests_per_second"]
-        row["p50_ratio"] = row["p50_ms"] / bare["p50_ms"] if row["p50_ms"] and bare["p50_ms"] else None
-        row["p99_ratio"] = row["p99_ms"] / bare["p99_ms"] if row["p99_ms"] and bare["p99_ms"] else None
         rows.append((label, "%.0f" % row["requests_per_second"], "%.2f" % row["throughput_ratio"], "%.1f" % row["p50_ms"],
                      "%.1f" % row["p99_ms"], "%.2f" % row["p50_ratio"], "%.2f" % row["p99_ratio"], row["non_2xx"],
                      (row["socket_errors"] or "none").replace("Socket errors: ", "")))
@@ -188,11 +265,16 @@ def main(argv=None):
               "megabytes_per_million_events": per_event * 1e6 / 1e6 if per_event else None, "extrapolated": True}
     for row in results.values():
         row.pop("raw", None)
-    write_results("receiver", {"settings": vars(args), "results": results, "database": growth},
+    write_results("receiver", {"settings": vars(args), "results": results, "database": growth, "trickling": slow},
                   markdown_table(["variant", "events/s", "× bare", "p50 ms", "p99 ms", "p50 × bare", "p99 × bare", "non-2xx",
                                   "socket errors"], rows),
-                  notes=["wrk on loopback, %d threads, %d connections, %ds per variant; gunicorn %d sync workers for all (the receiver's serve function)."
-                         % (args.threads, args.connections, args.seconds, args.workers),
+                  notes=["wrk on loopback, %d threads, %d connections, %ds per variant and round, %d rounds alternated; medians over the rounds, "
+                         "each ratio taken against the bare app of the same round. gunicorn %d workers for both: sync for the bare app, "
+                         "threaded (cpaas-receiver's default) for the receiver."
+                         % (args.threads, args.connections, args.seconds, args.rounds, args.workers),
+                         "While %d clients trickled their bodies (one byte every 0.5 s), %d normal basic-auth callbacks, one after the other: "
+                         "p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d of them answered 2xx."
+                         % (slow["tricklers"], slow["requests"], slow["p50_ms"], slow["p99_ms"], slow["max_ms"], slow["answered"]),
                          "wrk caps latency at its 2 s timeout: a variant whose requests time out shows them as socket errors.",
                          "Each event is a Twilio-shaped form POST of %d bytes." % len("&".join("%s=%s" % kv for kv in PARAMS.items())),
                          "Database growth: %d events stored in %.1f MB (after a WAL checkpoint): about %.0f bytes per event, "

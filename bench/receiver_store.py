@@ -4,7 +4,8 @@ receivers sharing one PostgreSQL database, each as a ratio to SQLite measured in
 events for each store, extrapolated from the events the runs stored.
 
 Every receiver is served as the callback_receiver role serves it (``cpaas-receiver``:
-gunicorn, 2 sync workers) on a generic endpoint (no checks), so the difference is the
+gunicorn, 2 threaded workers of 64 threads; on SQLite the threads of a worker share a group
+commit, on PostgreSQL every insert is its own commit) on a generic endpoint (no checks), so the difference is the
 store. PostgreSQL is a throwaway server on loopback (the tests' ``postgres_server``:
 Debian's binaries, initdb in a temporary folder, stopped at the end).
 """
@@ -166,7 +167,7 @@ def report(args, runs, storage):
     write_results("receiver_store", {"settings": vars(args), "runs": runs, "medians": medians, "storage": storage}, table, notes=[
         "wrk on loopback, %d threads, %d connections, %ds per run, %d rounds with the variants alternated; medians of the rounds."
         % (args.threads, args.connections, args.seconds, args.rounds),
-        "Every receiver: gunicorn with %d sync workers, a generic endpoint (no checks), Twilio-shaped form POSTs of %d bytes."
+        "Every receiver: gunicorn with %d threaded workers (64 threads each), a generic endpoint (no checks), Twilio-shaped form POSTs of %d bytes."
         % (args.workers, len("&".join("%s=%s" % kv for kv in PARAMS.items()))),
         "Two receivers: one wrk per receiver at the same time, half the connections each; events/s is their sum, p99 the worse"
         " of the two, p50 their mean. Both receivers, the database and wrk share the same CPUs, so this shows the cost of"

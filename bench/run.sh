@@ -17,7 +17,7 @@ for step in "${steps[@]}"; do
     wire) args=${BENCH_WIRE_ARGS:---count 120} ;;
     overhead) args=${BENCH_OVERHEAD_ARGS:---tasks 50 --runs 3} ;;
     drift) args=${BENCH_DRIFT_ARGS:---applications 1000 --sample 100} ;;
-    receiver) args=${BENCH_RECEIVER_ARGS:---seconds 10} ;;
+    receiver) args=${BENCH_RECEIVER_ARGS:---seconds 5 --rounds 3} ;;
     receiver_store) args=${BENCH_RECEIVER_STORE_ARGS:---seconds 8 --rounds 3} ;;
     *) echo "unknown benchmark: $step" >&2; exit 2 ;;
   esac

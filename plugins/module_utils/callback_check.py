@@ -23,8 +23,9 @@ import uuid
 
 from urllib.parse import urlsplit
 
+from ansible_collections.cpaas.callbacks.plugins.module_utils.deadline_http import Deadline, deadline_adapter
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS, requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK, mask_url_password
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK, encoded_forms, mask_url_password, scrub
 from ansible_collections.cpaas.callbacks.plugins.module_utils.webhooks import payloads
 
 CHECK_HEADER = "X-Cpaas-Callback-Check"
@@ -61,29 +62,45 @@ def _ms(seconds):
 
 
 class Sender(object):
-    """Sends one prepared event and describes what came back (never raises on HTTP faults)."""
+    """Sends one prepared event and describes what came back (never raises on HTTP faults).
+
+    ``timeout`` is a deadline for the whole exchange (connecting, sending, and reading the
+    whole answer), not for each read: an endpoint that answers one byte a second fails."""
 
     def __init__(self, connect_timeout, timeout, validate_certs):
         self.session = requests.Session()
         self.session.trust_env = False
         self.session.verify = validate_certs
-        self.timeouts = (connect_timeout, timeout)
+        adapter = deadline_adapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.timeout = timeout
+        self.timeouts = (min(connect_timeout, timeout), timeout)
 
     def send(self, prepared, auth=None, extra_headers=None):
         headers = dict(prepared.headers)
         headers.update(extra_headers or {})
         started = time.monotonic()
-        try:
-            response = self.session.request(prepared.method, prepared.url, data=prepared.body or None, headers=headers,
-                                            auth=auth, timeout=self.timeouts, allow_redirects=False, stream=True)
-            body = response.raw.read(payloads.MAX_ANSWER_BYTES + 1, decode_content=True) if response.raw else b""
-            response.close()
-        except requests.exceptions.Timeout as exc:
-            return {"status": None, "failure": TIMEOUT, "error": "no answer within the timeout (%s)" % type(exc).__name__,
-                    "latency_ms": _ms(time.monotonic() - started)}
-        except requests.exceptions.RequestException as exc:
-            return {"status": None, "failure": UNREACHABLE, "error": "could not connect (%s)" % type(exc).__name__,
-                    "latency_ms": _ms(time.monotonic() - started)}
+        with Deadline(self.timeout) as deadline:
+            try:
+                response = self.session.request(prepared.method, prepared.url, data=prepared.body or None, headers=headers,
+                                                auth=auth, timeout=self.timeouts, allow_redirects=False, stream=True)
+                body = response.raw.read(payloads.MAX_ANSWER_BYTES + 1, decode_content=True) if response.raw else b""
+                response.close()
+            except requests.exceptions.Timeout as exc:
+                return self._timed_out(type(exc).__name__, started)
+            except requests.exceptions.RequestException as exc:
+                if deadline.expired:
+                    return self._timed_out(type(exc).__name__, started)
+                return {"status": None, "failure": UNREACHABLE, "error": "could not connect (%s)" % type(exc).__name__,
+                        "latency_ms": _ms(time.monotonic() - started)}
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                # a read cut short by the deadline surfaces as whatever the HTTP stack raises then
+                if deadline.expired:
+                    return self._timed_out(type(exc).__name__, started)
+                raise
+        if deadline.expired:
+            return self._timed_out("the answer was cut off", started)
         return {
             "status": response.status_code,
             "content_type": response.headers.get("Content-Type"),
@@ -93,9 +110,17 @@ class Sender(object):
             "latency_ms": _ms(time.monotonic() - started),
         }
 
+    def _timed_out(self, why, started):
+        return {"status": None, "failure": TIMEOUT,
+                "error": "no complete answer within the timeout of %s s for the whole request (%s)" % (self.timeout, why),
+                "latency_ms": _ms(time.monotonic() - started)}
 
-def _short(body, limit=200):
+
+def _short(body, secrets=(), limit=200):
+    """The start of an answer for a message; every form of a secret masked before it is cut,
+    so a quote cut in the middle of one shows none of it."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+    text = scrub(text, secrets)
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -110,6 +135,10 @@ class CallbackChecker(object):
         self.sender = sender
         self.receiver = None
         self._configured = None
+        # every form of every secret this run knows (an endpoint may echo what it was sent)
+        self.secret_forms = set()
+        for option in ("callback_password", "signing_secret", "receiver_token"):
+            self.secret_forms |= encoded_forms(params.get(option))
         if params.get("receiver_url"):
             self.receiver = ReceiverClient(params["receiver_url"], params.get("receiver_token"),
                                            params.get("timeout") or 10, params.get("validate_certs", True))
@@ -177,6 +206,7 @@ class CallbackChecker(object):
                 password = configured[1]
         if password is None:
             password = self.params.get("callback_password")
+        self.secret_forms |= encoded_forms(password, username)
         return username, password
 
     def event_for(self, callback, url, secret=None):
@@ -267,12 +297,19 @@ class CallbackChecker(object):
             result["outcome"] = "failed"
             return result
 
+        if self.receiver and callback.name in self.receiver.errors:
+            # the receiver does not expect this callback: what it answers would only mislead (a 404)
+            result["problems"].append("%s: %s" % (RECEIVER_ERROR, self.receiver.errors[callback.name]))
+            result["outcome"] = "failed"
+            return result
+
         sent = []
         for name, auth in plan:
             prepared = self.event_for(callback, url, WRONG_SECRET if name == "wrong_signature" else None)
             answer = self.sender.send(prepared, auth=auth, extra_headers={CHECK_HEADER: self.run_id})
             sent.append((name, answer.get("receiver_event_id")))
             check = self.judge(callback, name, answer)
+            check["detail"] = scrub(check["detail"], self.secret_forms)
             result["checks"].append(check)
             if name == "event":
                 result["latency_ms"] = answer["latency_ms"]
@@ -301,7 +338,7 @@ class CallbackChecker(object):
             if ok:
                 check.update(ok=True, detail=reason)
             elif 200 <= status < 300:
-                check.update(ok=False, failure=WRONG_BODY, detail="%s; the answer began: %r" % (reason, _short(answer["body"])))
+                check.update(ok=False, failure=WRONG_BODY, detail="%s; the answer began: %r" % (reason, _short(answer["body"], self.secret_forms)))
             else:
                 check.update(ok=False, failure=STATUS, detail=reason)
             return check
@@ -369,8 +406,13 @@ class ReceiverClient(object):
             except requests.exceptions.RequestException as exc:
                 self.errors[callback.name] = "the receiver could not be reached (%s)" % type(exc).__name__
                 continue
+            if response.status_code == 401:
+                self.errors[callback.name] = ("registration of %s at the receiver was refused with HTTP 401: receiver_token is %s"
+                                              % (path, "wrong" if self.session.headers.get("Authorization") else "missing"))
+                continue
             if response.status_code not in (200, 201, 204, 409):
-                self.errors[callback.name] = "the receiver refused to register %s: HTTP %s %s" % (path, response.status_code, _short(response.content))
+                self.errors[callback.name] = "registration of %s at the receiver was refused with HTTP %s: %s" % (
+                    path, response.status_code, _short(response.content, checker.secret_forms))
                 continue
             self.registered.append(path)
 

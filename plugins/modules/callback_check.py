@@ -111,7 +111,10 @@ options:
         there before the events are sent, and the receiver's verdicts are part of the result.
     type: str
   receiver_token:
-    description: "The receiver's admin token (sent as C(Authorization: Bearer))."
+    description:
+      - "The receiver's admin token (sent as C(Authorization: Bearer))."
+      - A wrong or missing token makes the receiver refuse the registration with HTTP 401; each callback under
+        the receiver then fails with V(receiver_error), saying so.
     type: str
   report_only:
     description:
@@ -119,11 +122,13 @@ options:
     type: bool
     default: false
   timeout:
-    description: Seconds to wait for each endpoint's answer.
+    description:
+      - Seconds each request may take as a whole (connecting, sending, and reading the whole answer), a deadline
+        rather than a limit for each read, so an endpoint that answers a byte at a time fails with V(timeout).
     type: float
     default: 10
   connect_timeout:
-    description: Seconds to wait for a connection. Defaults to O(timeout).
+    description: Seconds to wait for a connection, within the deadline O(timeout). Defaults to O(timeout).
     type: float
   validate_certs:
     description: Whether to verify the endpoints' and the receiver's TLS certificates.
@@ -249,7 +254,7 @@ summary:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import encoded_forms, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS
 
 ARGUMENT_SPEC = {
@@ -280,8 +285,10 @@ def main():
     # Passwords inside callback URLs and in the credentials are secrets: never echo them. (The
     # dict options are not no_log as a whole, which would mask every user name and method too.)
     for option in ("application", "configured", "callback_credentials"):
-        for password in secret_values(module.params[option], ("password",)):
-            module.no_log_values.add(password)
+        module.no_log_values.update(secret_values(module.params[option], ("password",)))
+    # ...and every encoded form of the no_log options (Ansible hides them only as they are)
+    for option in ("callback_password", "signing_secret", "receiver_token"):
+        module.no_log_values.update(encoded_forms(module.params[option]))
     params = dict(module.params)
     params["event_overrides"] = params.pop("events") or {}
     if params["timeout"] <= 0 or (params["connect_timeout"] is not None and params["connect_timeout"] <= 0):

@@ -18,11 +18,13 @@ from flask import Flask, current_app, g, jsonify, request
 from .config import RESERVED_PREFIXES
 from .credentials import redacted_authorization
 from .database import open_store
+from .deadline import WATCHDOG
 from .responses import answer, refused
 from .verification import IncomingRequest, Outcome, evaluate
 
 SENSITIVE_HEADERS = {"cookie", "proxy-authorization", "set-cookie"}
 DRAIN_FACTOR = 8  # read and discard up to this many times the limit before answering 413
+BODY_TIMEOUT = 10.0  # seconds a client may take to send its whole body
 
 
 def redact_headers(headers, auth_user):
@@ -60,28 +62,69 @@ def find_endpoint(path):
     return endpoint
 
 
-def _read_body(limit):
-    """(body, size, too_large). Over the limit, the body is drained and not kept."""
+class BodyRead:
+    """What arrived of a request body: the bytes kept, how many arrived, and what went wrong."""
+
+    def __init__(self):
+        self.body = b""
+        self.size = 0
+        self.too_large = False
+        self.incomplete = None  # why the body is incomplete (the client went away, or was too slow)
+        self.timed_out = False
+
+
+def _read_body(limit, body_timeout):
+    """Read the request body from the server's stream, keeping at most ``limit`` bytes.
+
+    Over the limit the body is drained (up to DRAIN_FACTOR times the limit) and not kept.
+    A body that ends before its Content-Length or its last chunk, or that does not
+    arrive within ``body_timeout`` seconds, is incomplete: it is never handed to the
+    checks as if it were the whole body.
+    """
+    result = BodyRead()
+    environ = request.environ
+    stream = environ["wsgi.input"]
     declared = request.content_length
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if declared is None and not chunked:
+        return result  # no body (werkzeug's rule for a request without a length)
+    expected = declared  # None for a chunked body: read up to its end (or the drain limit)
+    keep = limit + 1
     if declared is not None and declared > limit:
-        if declared <= limit * DRAIN_FACTOR:
-            _drain(declared)
-        return b"", declared, True
-    body = request.stream.read(limit + 1)
+        result.too_large = True
+        keep = 0
+        expected = declared if declared <= limit * DRAIN_FACTOR else 0
+    maximum = limit * DRAIN_FACTOR if expected is None else expected
+    parts = []
+    sock = environ.get("gunicorn.socket")  # gunicorn hands the application the connection's socket
+    watch = WATCHDOG.watch(sock, body_timeout) if sock is not None else None
+    try:
+        while result.size < maximum:
+            chunk = stream.read(min(65536, maximum - result.size))
+            if not chunk:
+                break
+            if result.size < keep:
+                parts.append(chunk[:keep - result.size])
+            result.size += len(chunk)
+    except Exception as exc:  # noqa: BLE001 - whatever the server raises on a broken body (gunicorn's NoMoreData, chunk errors), it is incomplete
+        result.incomplete = "the body ended before it was complete (%s after %d bytes)" % (type(exc).__name__, result.size)
+    finally:
+        if watch is not None:
+            WATCHDOG.cancel(watch)
+    if watch is not None and watch.expired:
+        result.timed_out = True
+        result.incomplete = "the body did not arrive within %g s (%d bytes arrived)" % (body_timeout, result.size)
+    if result.incomplete is None and expected and result.size < expected:
+        result.incomplete = "the client sent %d of the %d bytes its Content-Length declared, then closed the connection" % (result.size, expected)
+    if declared is not None and result.too_large:
+        result.size = max(result.size, declared)
+    body = b"".join(parts)
     if len(body) > limit:
-        size = len(body) + _drain(limit * DRAIN_FACTOR)
-        return b"", size, True
-    return body, len(body), False
-
-
-def _drain(maximum):
-    total = 0
-    while total < maximum:
-        chunk = request.stream.read(min(65536, maximum - total))
-        if not chunk:
-            break
-        total += len(chunk)
-    return total
+        result.too_large = True
+    if result.too_large or result.incomplete:
+        body = b""
+    result.body = body
+    return result
 
 
 def record_and_answer():
@@ -91,20 +134,23 @@ def record_and_answer():
         return None
     cfg = current_app.config["RECEIVER"]
     endpoint = find_endpoint(path)
-    body, size, too_large = _read_body(cfg.max_body_bytes)
+    read = _read_body(cfg.max_body_bytes, current_app.config.get("RECEIVER_BODY_TIMEOUT", BODY_TIMEOUT))
     incoming = IncomingRequest(
         method=request.method,
         url=provider_url(request, cfg.public_base_url),
         headers=request.headers,
-        body=body,
+        body=read.body,
         content_type=request.headers.get("Content-Type", ""),
     )
     if endpoint is None:
         outcome = Outcome("unexpected", 404, {"endpoint": {"ok": False, "result": "unknown_path"}})
-        if too_large:
+        if read.too_large:
             outcome.checks["size"] = {"ok": False, "limit": cfg.max_body_bytes}
+        elif read.incomplete:
+            outcome.checks["size"] = {"ok": False, "result": "incomplete", "detail": read.incomplete}
     else:
-        outcome = evaluate(endpoint, incoming, too_large=too_large, limit=cfg.max_body_bytes)
+        outcome = evaluate(endpoint, incoming, too_large=read.too_large, limit=cfg.max_body_bytes,
+                           incomplete=None if read.too_large else read.incomplete, timed_out=read.timed_out)
     event_id = current_app.store.add_event(
         {
             "endpoint": endpoint.path if endpoint else None,
@@ -116,9 +162,9 @@ def record_and_answer():
             "remote_addr": request.remote_addr,
             "content_type": incoming.content_type or None,
             "headers": redact_headers(request.headers, outcome.auth_user),
-            "body": None if too_large else body,
-            "body_size": size,
-            "body_stored": not too_large,
+            "body": None if (read.too_large or read.incomplete) else read.body,
+            "body_size": read.size,
+            "body_stored": not (read.too_large or read.incomplete),
             "auth_user": outcome.auth_user,
             "verdict": outcome.verdict,
             "status": outcome.status,
@@ -128,8 +174,8 @@ def record_and_answer():
     g.event_id = event_id
     response = answer(outcome, endpoint) if endpoint else refused(outcome)
     response.headers["X-Receiver-Event-Id"] = str(event_id)
-    if too_large:
-        response.headers["Connection"] = "close"
+    if read.too_large or read.incomplete:
+        response.headers["Connection"] = "close"  # what is left of the body on the connection is unknown
     return response
 
 

@@ -1,9 +1,15 @@
-"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH|URL] [--workers N] [--dev-server]``
+"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH|URL] [--workers N] [--threads N] [--body-timeout S] [--dev-server]``
 
 Serves the receiver with gunicorn (through its Python API); Flask's development
 server runs only with ``--dev-server``. The event store is ``--db``, else
 ``CPAAS_RECEIVER_DATABASE``, else ``database`` in the config: a SQLite file, or a
 ``postgresql://`` URL (shown with its password masked).
+
+gunicorn's threaded workers (``gthread``): a client that trickles its body holds one
+thread of one worker (for ``--body-timeout`` seconds at most), not a whole worker, so
+slow clients cannot starve the others; and with SQLite the threads of a worker share
+one group commit (see store.py), which is where the receiver's speed comes from
+(PostgreSQL has no group commit: store_postgres.py serialises inserts with an advisory lock).
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ import argparse
 import os
 import sys
 
-from .app import create_app
+from .app import BODY_TIMEOUT, create_app
 from .config import ConfigError, load_config
 from .database import DATABASE_ENV, choose_database, is_postgres_url, mask_database_url
 from .store import StoreError
 
 DEFAULT_DB = "cpaas-receiver.db"
+DEFAULT_THREADS = 64
 
 
 def build_parser():
@@ -28,13 +35,18 @@ def build_parser():
     parser.add_argument("--db", help="event store: a SQLite file or a postgresql:// URL (default: $%s, else 'database' from the config,"
                         " else ./%s)" % (DATABASE_ENV, DEFAULT_DB))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help="threads per worker: requests served at once by each (default %d)" % DEFAULT_THREADS)
+    parser.add_argument("--body-timeout", type=float, default=BODY_TIMEOUT,
+                        help="seconds a client may take to send a request body before it is refused 408 (default %g)" % BODY_TIMEOUT)
     parser.add_argument("--access-log", default="-", help="gunicorn access log file ('-' for stderr, default)")
     parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of gunicorn")
     parser.add_argument("--check-config", action="store_true", help="validate the configuration and exit")
     return parser
 
 
-def serve_gunicorn(app, host, port, workers, access_log):
+def serve_gunicorn(app, host, port, workers, access_log, threads=None):
+    """Serve ``app``; ``threads=None`` keeps gunicorn's sync workers (the benchmark's bare app)."""
     from gunicorn.app.base import BaseApplication
 
     class ReceiverApplication(BaseApplication):
@@ -42,7 +54,10 @@ def serve_gunicorn(app, host, port, workers, access_log):
             settings = {
                 "bind": "%s:%d" % ("[%s]" % host if ":" in host else host, port),
                 "workers": workers,
-                "worker_class": "sync",
+                "worker_class": "gthread" if threads else "sync",
+                "threads": threads or 1,
+                # every thread may hold a connection, plus room for kept-alive ones
+                "worker_connections": max(1000, 4 * (threads or 1)),
                 "accesslog": access_log,
                 "logger_class": "cpaas_receiver.accesslog.ReceiverLogger",  # query values masked
                 "errorlog": "-",
@@ -71,17 +86,21 @@ def main(argv=None):
     if args.check_config:
         print("configuration OK: %d endpoint(s), database %s" % (len(config.endpoints), shown))
         return 0
+    if args.threads < 1 or args.workers < 1 or args.body_timeout <= 0:
+        print("cpaas-receiver: --workers and --threads must be at least 1, --body-timeout greater than 0", file=sys.stderr)
+        return 2
     try:
         app = create_app(config, database)
     except StoreError as exc:
         print("cpaas-receiver: %s" % exc, file=sys.stderr)
         return 2
+    app.config["RECEIVER_BODY_TIMEOUT"] = args.body_timeout
     if args.dev_server:
         from .accesslog import DevRequestHandler
 
         app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True, request_handler=DevRequestHandler)
     else:
-        serve_gunicorn(app, args.host, args.port, args.workers, args.access_log)
+        serve_gunicorn(app, args.host, args.port, args.workers, args.access_log, threads=args.threads)
     return 0
 
 

@@ -39,7 +39,9 @@ def refused(outcome, endpoint=None):
         401: "Unauthorized: credentials are missing or wrong.\n",
         403: "Forbidden: the request signature is missing or does not match.\n",
         404: "Not found: no endpoint is configured at this path.\n",
+        400: "Bad request: the body is incomplete.\n",
         405: "Method not allowed.\n",
+        408: "Request timeout: the body did not arrive in time.\n",
         413: "Payload too large.\n",
     }
     response = Response(messages.get(outcome.status, ""), status=outcome.status, content_type="text/plain; charset=utf-8")

@@ -2,9 +2,18 @@
 
 Each call opens its own short transaction, so several gunicorn workers can share
 one database file. ``add_event`` commits before it returns: the receiver answers a
-callback only after its event is on disk.
+callback only after its event is on disk (``synchronous=FULL``: the WAL is synced).
 
-Endpoint passwords added through the API are stored as salted PBKDF2 hashes; a
+Group commit: the events that the threads of a worker hand in while a commit is under
+way are written together by the next commit, in one transaction and one sync of the
+WAL, and each thread returns once the commit that holds its event is done. The
+workers take turns at writing through a lock file next to the database (``flock``),
+which wakes the next writer at once, where SQLite's own busy handler sleeps for
+milliseconds.
+
+Endpoint passwords added through the API are stored as salted PBKDF2 hashes (a
+password verified once is remembered in memory by a keyed hash, above the store:
+``verification.check_password``, the same for SQLite and PostgreSQL); a
 signing secret has to be stored as it is (an HMAC cannot be checked otherwise), so
 the database file is created readable by its owner only.
 
@@ -15,8 +24,8 @@ This is the default store; ``database.open_store`` picks the PostgreSQL one
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -68,7 +77,12 @@ CREATE TABLE IF NOT EXISTS ui_sessions (
 # The schema version this receiver writes and knows (SQLite: PRAGMA user_version).
 SCHEMA_VERSION = 1
 
-VERDICTS = ("accepted", "method_not_allowed", "unauthorized", "bad_signature", "too_large", "unexpected")
+INSERT_EVENT = (
+    "INSERT INTO events (received_at, endpoint, provider, method, path, query, url, remote_addr, content_type,"
+    " headers, body, body_size, body_stored, auth_user, verdict, status, checks)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+VERDICTS = ("accepted", "method_not_allowed", "unauthorized", "bad_signature", "too_large", "incomplete", "unexpected")
 
 
 class StoreError(RuntimeError):
@@ -96,13 +110,71 @@ def hash_password(password, salt=None, iterations=60_000):
     return "pbkdf2_sha256$%d$%s$%s" % (iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
 
 
-def check_password(password, stored):
-    try:
-        _algo, iterations, salt, digest = stored.split("$")
-        candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations))
-    except (ValueError, AttributeError):
-        return False
-    return hmac.compare_digest(candidate, base64.b64decode(digest))
+class WriteLock:
+    """An exclusive ``flock`` on a file next to the database, held while one process writes."""
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+
+    def __enter__(self):
+        fcntl.flock(self.fd, fcntl.LOCK_EX)  # blocks without the GIL; released if the process dies
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
+class _Slot:
+    __slots__ = ("event_id", "error", "done")
+
+    def __init__(self):
+        self.event_id = None
+        self.error = None
+        self.done = False
+
+
+class GroupCommit:
+    """Leader and followers: the thread that finds no commit under way writes every event
+    handed in so far in one transaction; the others wait for the commit that holds theirs."""
+
+    def __init__(self, write):
+        self.write = write
+        self.pid = os.getpid()
+        self._cv = threading.Condition()
+        self._pending = []
+        self._writing = False
+
+    def submit(self, values):
+        slot = _Slot()
+        with self._cv:
+            self._pending.append((values, slot))
+            while not slot.done and self._writing:
+                self._cv.wait()
+            if slot.done:
+                return self._result(slot)
+            batch, self._pending = self._pending, []
+            self._writing = True
+        try:
+            ids = self.write([values for values, _slot in batch])
+            for (_values, each), event_id in zip(batch, ids, strict=True):
+                each.event_id = event_id
+        except BaseException as exc:  # every event of the batch fails with its commit
+            for _values, each in batch:
+                each.error = exc
+            raise
+        finally:
+            with self._cv:
+                for _values, each in batch:
+                    each.done = True
+                self._writing = False
+                self._cv.notify_all()
+        return self._result(slot)
+
+    @staticmethod
+    def _result(slot):
+        if slot.error is not None:
+            raise slot.error
+        return slot.event_id
 
 
 class Store:
@@ -151,34 +223,56 @@ class Store:
     # ------------------------------------------------------------ events
 
     def add_event(self, event):
-        """Insert an event and commit; return its id."""
+        """Insert an event and commit (together with the events of other threads); return its id."""
+        return self._group_commit().submit(self._event_values(event))
+
+    def _group_commit(self):
+        committer = getattr(self, "_committer", None)
+        if committer is None or committer.pid != os.getpid():
+            committer = self._committer = GroupCommit(self._write_events)
+        return committer
+
+    @staticmethod
+    def _event_values(event):
+        return (
+            event.get("received_at") or utcnow(),
+            event.get("endpoint"),
+            event.get("provider"),
+            event["method"],
+            event["path"],
+            event.get("query", ""),
+            event.get("url", ""),
+            event.get("remote_addr"),
+            event.get("content_type"),
+            json.dumps(event.get("headers", [])),
+            event.get("body"),
+            event.get("body_size", 0),
+            1 if event.get("body_stored", True) else 0,
+            event.get("auth_user"),
+            event["verdict"],
+            event["status"],
+            json.dumps(event.get("checks", {})),
+        )
+
+    def _write_events(self, rows):
+        """One transaction for ``rows``; their ids, in order. Committed (WAL synced) on return."""
         conn = self._conn()
-        with conn:  # BEGIN ... COMMIT
-            cur = conn.execute(
-                "INSERT INTO events (received_at, endpoint, provider, method, path, query, url, remote_addr, content_type,"
-                " headers, body, body_size, body_stored, auth_user, verdict, status, checks)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    event.get("received_at") or utcnow(),
-                    event.get("endpoint"),
-                    event.get("provider"),
-                    event["method"],
-                    event["path"],
-                    event.get("query", ""),
-                    event.get("url", ""),
-                    event.get("remote_addr"),
-                    event.get("content_type"),
-                    json.dumps(event.get("headers", [])),
-                    event.get("body"),
-                    event.get("body_size", 0),
-                    1 if event.get("body_stored", True) else 0,
-                    event.get("auth_user"),
-                    event["verdict"],
-                    event["status"],
-                    json.dumps(event.get("checks", {})),
-                ),
-            )
-        return cur.lastrowid
+        with self._write_lock():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                ids = [conn.execute(INSERT_EVENT, values).lastrowid for values in rows]
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return ids
+
+    def _write_lock(self):
+        lock = getattr(self._local, "write_lock", None)
+        if lock is None or self._local.lock_pid != os.getpid():
+            lock = self._local.write_lock = WriteLock(self.path + ".write-lock")
+            self._local.lock_pid = os.getpid()
+        return lock
 
     @staticmethod
     def _row(row, with_body):
@@ -297,23 +391,24 @@ class Store:
 
     def endpoints(self):
         rows = self._conn().execute("SELECT * FROM endpoints ORDER BY path").fetchall()
-        return [
-            Endpoint(
-                path=r["path"],
-                provider=r["provider"],
-                kind=r["kind"],
-                methods=tuple(json.loads(r["methods"])),
-                username=r["username"],
-                password_hash=r["password_hash"],
-                signing_secret=r["signing_secret"],
-                source="api",
-            )
-            for r in rows
-        ]
+        return [self._endpoint(r) for r in rows]
+
+    @staticmethod
+    def _endpoint(row):
+        return Endpoint(
+            path=row["path"],
+            provider=row["provider"],
+            kind=row["kind"],
+            methods=tuple(json.loads(row["methods"])),
+            username=row["username"],
+            password_hash=row["password_hash"],
+            signing_secret=row["signing_secret"],
+            source="api",
+        )
 
     def get_endpoint(self, path):
-        found = [e for e in self.endpoints() if e.path == path]
-        return found[0] if found else None
+        row = self._conn().execute("SELECT * FROM endpoints WHERE path = ?", (path,)).fetchone()
+        return self._endpoint(row) if row else None
 
     # ------------------------------------------------------------ web page sessions (only hashes of their ids)
 

@@ -8,16 +8,51 @@ order a provider meets them: size (413), method (405), credentials (401 with a
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 from cpaas_webhooks import signatures
 
 from .credentials import parse_basic_auth
-from .store import check_password
 
 REALM = "cpaas-receiver"
+
+# Passwords of endpoints added through the API (stored as PBKDF2 hashes by either store,
+# see store.hash_password) that were verified once are remembered by a keyed hash of
+# (stored hash, password) under a key that lives in this process's memory only: an
+# endpoint added through the API costs one PBKDF2 per password and process, not one per
+# request, and neither the password nor an unkeyed hash of it is kept anywhere.
+_VERIFIED_KEY = secrets.token_bytes(32)
+_VERIFIED = set()
+_VERIFIED_MAX = 4096
+
+
+def _verified_token(password, stored):
+    return hmac.new(_VERIFIED_KEY, stored.encode("utf-8") + b"\0" + password.encode("utf-8"), hashlib.sha256).digest()
+
+
+def check_password(password, stored):
+    try:
+        token = _verified_token(password, stored)
+    except (AttributeError, UnicodeEncodeError):
+        return False
+    if token in _VERIFIED:
+        return True
+    try:
+        _algo, iterations, salt, digest = stored.split("$")
+        candidate = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations))
+    except (ValueError, AttributeError):
+        return False
+    if not hmac.compare_digest(candidate, base64.b64decode(digest)):
+        return False  # wrong passwords are not remembered: they cannot fill the set
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED.add(token)
+    return True
 
 
 @dataclass
@@ -114,18 +149,27 @@ def _checked_signature(endpoint, request):
         return {"ok": False, "result": "malformed", "detail": "the signature could not be checked (%s)" % type(exc).__name__}
 
 
-def evaluate(endpoint, request, too_large=False, limit=None):
-    """All checks for a request to a known endpoint, and the answer they lead to."""
+def evaluate(endpoint, request, too_large=False, limit=None, incomplete=None, timed_out=False):
+    """All checks for a request to a known endpoint, and the answer they lead to.
+
+    ``incomplete`` says why the body did not arrive whole (the client went away or was
+    too slow): such a request is refused (400, or 408 when it was too slow), never
+    judged on half a body."""
     checks = {}
     checks["size"] = {"ok": not too_large, "limit": limit}
+    if incomplete:
+        checks["size"] = {"ok": False, "result": "incomplete", "detail": incomplete, "limit": limit}
     checks["method"] = check_method(endpoint, request)
     checks["auth"], auth_user = check_basic_auth(endpoint, request)
-    if too_large:
-        checks["signature"] = {"ok": False, "result": "not_checked", "detail": "the body was over the size limit"}
+    if too_large or incomplete:
+        checks["signature"] = {"ok": False, "result": "not_checked",
+                               "detail": "the body was over the size limit" if too_large else "the body is incomplete"}
     else:
         checks["signature"] = _checked_signature(endpoint, request)
     if too_large:
         return Outcome("too_large", 413, checks, auth_user)
+    if incomplete:
+        return Outcome("incomplete", 408 if timed_out else 400, checks, auth_user)
     if not checks["method"]["ok"]:
         return Outcome("method_not_allowed", 405, checks, auth_user)
     if not checks["auth"]["ok"]:

@@ -33,7 +33,7 @@ import time
 import uuid
 import xml.etree.ElementTree as ET  # noqa: S405 - parses bounded answers of endpoints under test, no entities resolved
 
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 from . import signatures
 
@@ -170,11 +170,12 @@ def url_without_credentials(url):
 
 
 def url_credentials(url):
-    """(user, password) in the URL, password None when absent; None without user info."""
+    """(user, password) in the URL, percent-decoded as the URL means them (and as requests
+    sends them); password None when absent; None without user info."""
     parts = urlsplit(url)
     if parts.username is None:
         return None
-    return parts.username, parts.password
+    return unquote(parts.username), unquote(parts.password) if parts.password is not None else None
 
 
 # ---------------------------------------------------------------- callbacks of an application

@@ -59,6 +59,8 @@ def rendered(tmp_path_factory):
         "callback_receiver_public_base_url": "https://hooks.example.com",
         "callback_receiver_port": 9123,
         "callback_receiver_workers": 3,
+        "callback_receiver_threads": 48,
+        "callback_receiver_body_timeout": 7.5,
         "callback_receiver_data_dir": "/srv/receiver data",
         "callback_receiver_endpoints": [
             {"path": "/twilio/voice", "provider": "twilio", "methods": ["POST"],
@@ -85,7 +87,7 @@ def test_the_systemd_unit_runs_gunicorn_with_the_role_settings(rendered):
     argv = shlex.split(exec_start[len("ExecStart="):])
     assert argv[0] == "/opt/cpaas-receiver/venv/bin/cpaas-receiver"
     args = build_parser().parse_args(argv[1:])
-    assert (args.port, args.workers, args.dev_server) == (9123, 3, False)
+    assert (args.port, args.workers, args.threads, args.body_timeout, args.dev_server) == (9123, 3, 48, 7.5, False)
     assert args.config == "/etc/cpaas-receiver/receiver.yml"
     assert args.db is None  # the database comes from the configuration file (it may hold a password)
     assert "User=cpaas-receiver" in unit and 'ReadWritePaths="/srv/receiver data"' in unit
@@ -114,3 +116,11 @@ def test_a_postgresql_url_and_its_password_reach_the_server(tmp_path, postgres_s
 
 def test_without_a_database_url_the_store_is_sqlite_in_the_data_dir(rendered):
     assert load_config(str(rendered / "receiver.yml"), environ={}).database == "/srv/receiver data/events.db"
+
+
+def test_the_control_script_starts_threaded_workers_with_the_body_timeout(rendered):
+    script = (rendered / "ctl.sh").read_text()
+    command = script[script.index("bin/cpaas-receiver"):script.index(">>")].replace("\\\n", " ")
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert (args.workers, args.threads, args.body_timeout) == (3, 48, 7.5)
+    assert args.db is None

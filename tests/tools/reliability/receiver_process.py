@@ -1,4 +1,4 @@
-"""The receiver as the callback_receiver role runs it (``cpaas-receiver``: gunicorn, 2 sync
+"""The receiver as the callback_receiver role runs it (``cpaas-receiver``: gunicorn, 2 threaded
 workers, SQLite WAL or a PostgreSQL URL) on a free loopback port, in a process group of its own so that a
 test can kill exactly it (master and workers) and nothing else."""
 

@@ -1,7 +1,7 @@
 """Receiver durability: SIGKILL under load loses no event that was answered 2xx.
 
-The receiver runs as the role deploys it (gunicorn, two sync workers), on each store:
-SQLite in WAL mode with synchronous=FULL, and PostgreSQL (a throwaway server). Eight clients post events on loopback; once a few hundred
+The receiver runs as the role deploys it (gunicorn, two threaded workers), on each store:
+SQLite in WAL mode with synchronous=FULL (group commit), and PostgreSQL (a throwaway server). Eight clients post events on loopback; once a few hundred
 have been answered, the whole receiver (master and workers) is killed with SIGKILL,
 mid-request. After a restart on the same database, every event whose client got a 2xx
 answer must be there, with its body, under the id the answer named.

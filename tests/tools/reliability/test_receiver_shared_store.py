@@ -1,6 +1,6 @@
 """Two receivers on one PostgreSQL database: SIGKILL one under load, the other has it all.
 
-Both receivers run as the role deploys them (gunicorn, two sync workers each) on the
+Both receivers run as the role deploys them (gunicorn, two threaded workers each) on the
 same database, as they would behind a load balancer. Eight clients post events to
 both, alternately; once a few hundred have been answered, one receiver (master and
 workers) is killed with SIGKILL mid-request while the clients keep sending to both.

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, mask_url_password, secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK, encoded_forms, mask_secrets, mask_url_password, scrub, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url
 
 
@@ -63,11 +65,38 @@ def test_check_text_and_range():
 def test_secret_values_finds_raw_and_decoded_url_passwords_deeply():
     params = {"voice_url": "https://u:p%40ss@h.example.com/", "nested": {"urls": ["https://a:bb@h.example.com/"]},
               "plain": "https://h.example.com/", "user_only": "https://u@h.example.com/", "n": 3}
-    assert secret_values(params) == {"p%40ss", "p@ss", "bb"}
+    assert {"p%40ss", "p@ss", "bb"} <= secret_values(params)
+    assert secret_values(params) == encoded_forms("p%40ss", "u") | encoded_forms("bb", "a")
 
 
 def test_secret_values_finds_values_under_secret_keys_but_not_masked_or_empty_ones():
     value = {"creds": {"user_id": "u", "Password": "pw1"}, "other": [{"password": "********"}, {"password": ""}],
              "url": "https://u:********@h.example.com/"}
-    assert secret_values(value, ("password",)) == {"pw1"}
+    assert secret_values(value, ("password",)) == encoded_forms("pw1", "u")
     assert secret_values(value) == set()
+
+
+def _basic(user, password):
+    return base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+def test_secret_values_holds_every_encoded_form_of_a_url_password():
+    found = secret_values({"voice_url": "https://hooks:p%40ss%2Fw rd@example.com/voice"})
+
+    for form in ("p%40ss%2Fw rd", "p@ss/w rd", "p%40ss%2Fw%20rd", "p%40ss%2fw%20rd", "p%40ss%2Fw+rd",
+                 _basic("hooks", "p@ss/w rd"), _basic("hooks", "p@ss/w rd").rstrip("=")):
+        assert form in found, form
+
+
+def test_secret_values_pairs_a_password_with_its_user_for_the_basic_auth_form():
+    found = secret_values({"creds": {"username": "u", "password": "ECHOPASS-77"}}, ("password",))
+
+    assert "ECHOPASS-77" in found
+    assert "dTpFQ0hPUEFTUy03Nw==" in found  # base64 of u:ECHOPASS-77, as an echoing endpoint quotes it
+
+
+def test_encoded_forms_and_scrub():
+    assert encoded_forms(MASK) == set() and encoded_forms("") == set() and encoded_forms(None) == set()
+    text = "Authorization: Basic %s, url %s, raw %s" % (_basic("u", "a b+c"), "a%20b%2Bc", "a b+c")
+    masked = scrub(text, encoded_forms("a b+c", "u"))
+    assert masked == "Authorization: Basic %s, url %s, raw %s" % (MASK, MASK, MASK)

@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from ansible_collections.cpaas.callbacks.plugins.module_utils.webhooks import payloads, signatures
@@ -21,6 +21,7 @@ TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response><Say>hello</Say></Resp
 NCCO = json.dumps([{"action": "talk", "text": "hello"}]).encode()
 USER, PASSWORD = "hooks", "s3cret-hook-pass"
 AUTH_TOKEN = "test-twilio-auth-token"
+ECHO_USER, ECHO_PASSWORD = "u", "ECHO/PASS:77@x"
 
 
 def basic(user, password):
@@ -73,6 +74,24 @@ class Endpoints:
                 if path == "/slow":
                     time.sleep(1.5)
                     return self.answer(200, TWIML)
+                if path == "/trickle":
+                    # the whole answer, one byte every 0.1 s: each read gets a byte well within any read timeout
+                    answer = b"HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n%s" % (len(TWIML), TWIML)
+                    for index in range(len(answer)):  # bounded: the answer's length
+                        try:
+                            self.wfile.write(answer[index:index + 1])
+                            self.wfile.flush()
+                        except OSError:
+                            break  # the client gave up
+                        time.sleep(0.1)
+                    self.close_connection = True
+                    return None
+                if path == "/echo/voice":
+                    # an endpoint that quotes the request back, as a debugging endpoint would
+                    padding = int(dict(parse_qsl(urlsplit(self.path).query)).get("pad", 0))
+                    text = "x" * padding + "Authorization: %s\nurl-encoded: %s\n" % (self.headers.get("Authorization"), quote(ECHO_PASSWORD, safe=""))
+                    text += "".join("%s: %s\n" % item for item in self.headers.items())
+                    return self.answer(200, text.encode(), "text/plain")
                 if path == "/error":
                     return self.answer(500, b"boom")
                 if path == "/html":
@@ -184,6 +203,35 @@ def test_slow_endpoint_times_out(endpoints, run_module):
     result = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/slow"))
 
     assert problems(result, "voice_url") == ["timeout"]
+
+
+def test_timeout_is_a_deadline_for_the_whole_answer(endpoints, run_module):
+    """An answer trickled a byte at a time never trips a per-read timeout; it must trip this one."""
+    result = check(run_module, "twilio", twilio_app(voice_url=endpoints.url + "/trickle"), timeout=2)
+
+    assert problems(result, "voice_url") == ["timeout"]
+    assert "whole request" in result["results"][0]["problems"][0]
+
+
+@pytest.mark.parametrize("padding", [0, 165, 178])  # the base64 whole, or cut where the quote ends
+def test_an_echoed_credential_is_masked_in_every_encoded_form(endpoints, run_module, padding):
+    """The wrong_body detail quotes the answer; an endpoint echoing the request puts the basic-auth
+    header (base64 of user:password) and a URL-encoded password in it, also where the quote is cut."""
+    url = endpoints.url.replace("http://", "http://%s:%s@" % (ECHO_USER, quote(ECHO_PASSWORD, safe=""))) + "/echo/voice?pad=%d" % padding
+
+    result = check(run_module, "twilio", twilio_app(voice_url=url), check_refusal=False)
+
+    assert problems(result, "voice_url") == ["wrong_body"]
+    sent = endpoints.at("/echo/voice")[-1]["headers"]["Authorization"]
+    encoded = sent.split(" ", 1)[1]
+    assert sent == basic(ECHO_USER, ECHO_PASSWORD)
+    text = json.dumps(result)
+    forms = [ECHO_PASSWORD, quote(ECHO_PASSWORD, safe=""), quote(ECHO_PASSWORD), encoded, encoded.rstrip("=")]
+    leaked = [form for form in forms if form in text]
+    # and no long piece of the base64 either (a quote cut in the middle of it)
+    leaked += [encoded[start:start + 8] for start in range(0, len(encoded) - 8) if encoded[start:start + 8] in text]
+    assert not leaked, text
+    assert "Basic *" in result["results"][0]["problems"][0]  # masked (the mask itself may be cut)
 
 
 def test_endpoint_answering_500(endpoints, run_module):
@@ -331,6 +379,18 @@ def test_receiver_registers_the_endpoints_and_confirms_what_arrived(receiver, ru
     assert voice["checks"][-1]["check"] == "receiver" and voice["checks"][-1]["ok"] is True
     assert voice["checks"][-1]["verdicts"] == {"no_credentials": "unauthorized", "wrong_credentials": "unauthorized", "event": "accepted"}
     assert result["summary"][0].endswith("; refused no credentials, a wrong password; confirmed by the receiver)")
+
+
+def test_a_wrong_receiver_token_says_that_registration_was_refused_with_401(receiver, run_module):
+    app = twilio_app(voice_url=receiver.replace("http://", "http://%s:********@" % USER) + "/tw/voice")
+
+    result = check(run_module, "twilio", app, callback_password=PASSWORD, receiver_url=receiver,
+                   receiver_token="not-the-receiver-token", timeout=5)
+
+    assert problems(result, "voice_url") == ["receiver_error"]
+    problem = result["results"][0]["problems"][0]
+    assert "registration" in problem and "refused with HTTP 401" in problem and "receiver_token" in problem
+    assert "not-the-receiver-token" not in json.dumps(result)
 
 
 def test_receiver_expecting_another_password_is_a_failure(receiver, run_module):
