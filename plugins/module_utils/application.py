@@ -211,8 +211,11 @@ def merge(base, overlay):
     return result
 
 
-def ensure_application(adapter):
-    """Run the idempotent flow; return the module result (raises ModuleInputError/ProviderError)."""
+def ensure_application(adapter, twin_check=True):
+    """Run the idempotent flow; return the module result (raises ModuleInputError/ProviderError).
+
+    ``twin_check=False`` leaves the look for a same-named twin after a create to the caller
+    (the whole-account flow does it once for all its creates)."""
     module = adapter.module
     problems = adapter.check_input()
     if problems:
@@ -243,7 +246,7 @@ def ensure_application(adapter):
         adapter.check_create(desired)
         after = adapter.planned(None, desired)
         application = after if module.check_mode else adapter.create_recovering(desired)
-        if not module.check_mode:
+        if twin_check and not module.check_mode:
             check_twins(adapter, application)
         return {
             "changed": True,

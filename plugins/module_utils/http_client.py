@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import errno
 import json
+import threading
 import time
 
 try:
@@ -195,6 +196,10 @@ class HttpClient:
         self.session.trust_env = False
         self.reads = 0
         self.writes = 0
+        # A 429's Retry-After holds every request sent through this client (several threads
+        # may share it): the provider asked the caller, not one request, to slow down.
+        self._held_until = 0.0
+        self._lock = threading.Lock()
 
     def url(self, path):
         if path.startswith("http://") or path.startswith("https://"):
@@ -205,9 +210,18 @@ class HttpClient:
         delay = None
         if response is not None:
             delay = parse_retry_after(response.headers.get("Retry-After"))
+            if delay is not None and response.status_code == 429:
+                with self._lock:
+                    self._held_until = max(self._held_until, time.monotonic() + min(delay, MAX_RETRY_WAIT))
         if delay is None:
             delay = self.backoff_base * (2 ** attempt)
         self.sleep(min(delay, MAX_RETRY_WAIT))
+
+    def _hold(self):
+        """Wait out a Retry-After another request of this client was given."""
+        remaining = self._held_until - time.monotonic()
+        if remaining > 0:
+            self.sleep(min(remaining, MAX_RETRY_WAIT))
 
     def request(self, method, path, expected=(200,), idempotent=None, **kwargs):
         """Send one logical request, retrying where that is safe; return the response.
@@ -223,10 +237,12 @@ class HttpClient:
         kwargs.setdefault("timeout", self.timeout)
         attempt = 0
         while True:
-            if method in ("GET", "HEAD"):
-                self.reads += 1
-            else:
-                self.writes += 1
+            self._hold()
+            with self._lock:
+                if method in ("GET", "HEAD"):
+                    self.reads += 1
+                else:
+                    self.writes += 1
             try:
                 response = self.session.request(method, url, **kwargs)
             except requests.exceptions.ConnectTimeout as exc:

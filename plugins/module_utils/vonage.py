@@ -136,7 +136,8 @@ APPLICATION_ARGUMENT_SPEC.update({
     "remove_capabilities": {"type": "list", "elements": "str", "choices": list(CAPABILITY_NAMES)},
     "privacy": {"type": "dict", "options": {"improve_ai": {"type": "bool"}}},
 })
-APPLICATION_KWARGS = dict(AUTH_KWARGS, mutually_exclusive=[("public_key", "private_key_path")])
+ELEMENT_KWARGS = {"mutually_exclusive": [("public_key", "private_key_path")]}
+APPLICATION_KWARGS = dict(AUTH_KWARGS, **ELEMENT_KWARGS)
 
 INFO_ARGUMENT_SPEC = dict(AUTH_ARGUMENT_SPEC)
 INFO_ARGUMENT_SPEC.update({"application_id": {"type": "str"}, "name": {"type": "str"}})
@@ -511,11 +512,11 @@ class VonageApplicationAdapter(ApplicationAdapter):
             raise ModuleInputError("; ".join(problems))
 
 
-def ensure_vonage_application(adapter):
+def ensure_vonage_application(adapter, twin_check=True):
     """The shared idempotent flow, plus the private key file."""
     module = adapter.module
     try:
-        result = ensure_application(adapter)
+        result = ensure_application(adapter, twin_check=twin_check)
     except PrivateKeyLost as error:
         module.fail_json(msg=str(error), changed=True, application=adapter.public(error.application),
                          private_key_written=False)

@@ -1,0 +1,140 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) cpaas.callbacks contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: vonage_applications
+short_description: Converge every Vonage application of an account in one task
+version_added: 0.2.0
+description:
+  - Converges a list of Vonage applications with one listing of the account, writing only what differs.
+  - Each element of O(applications) takes exactly the options of M(cpaas.callbacks.vonage_application) except the
+    credentials, which are given once for the whole list. Elements are checked with that module's argument spec
+    (aliases, types, choices, defaults) and its input checks before any request is sent.
+  - Every rule of M(cpaas.callbacks.vonage_application) holds for each element (only set options are managed,
+    write-only secrets, refusal of impossible changes, no blind create retry, secrets masked).
+  - An element is matched by its id option (C(application_id)) or, without it, by its unique name (C(name)) in the
+    listing. A name that several applications share fails that element and lists their ids.
+  - One failing element does not stop the others; every failure is reported with its application and the task
+    fails at the end.
+  - With O(purge=true), applications whose name starts with O(purge_scope) and that the list does not declare are
+    deleted. Nothing outside the scope is ever deleted.
+author:
+  - cpaas.callbacks contributors (@cpaas-callbacks)
+extends_documentation_fragment:
+  - cpaas.callbacks.vonage
+  - cpaas.callbacks.common
+attributes:
+  check_mode:
+    support: full
+    description: Check mode sends no write request; it reports every change, and every application a purge would delete.
+  diff_mode:
+    support: full
+    description: One diff per changed (or purged) application, with secrets masked.
+options:
+  applications:
+    description:
+      - The applications to converge. Each element takes the options of M(cpaas.callbacks.vonage_application)
+        (C(name), C(application_id), C(state) and the callback options), without the credentials.
+    type: list
+    elements: dict
+    required: true
+  purge:
+    description:
+      - Delete the applications whose name starts with O(purge_scope) and that O(applications) does not declare.
+    type: bool
+    default: false
+  purge_scope:
+    description:
+      - The name prefix of the applications this list owns. Required with O(purge=true); applications whose name
+        does not start with it are never deleted.
+    type: str
+  parallel:
+    description:
+      - How many write requests run at a time (1 to 16). A C(429) answer's C(Retry-After) holds all of them.
+    type: int
+    default: 4
+seealso:
+  - module: cpaas.callbacks.vonage_application
+  - module: cpaas.callbacks.vonage_application_info
+"""
+
+EXAMPLES = r"""
+- name: Converge the team's applications, and delete the team's applications the list does not declare
+  cpaas.callbacks.vonage_applications:
+    purge: true
+    purge_scope: team-a-
+    applications:
+      - name: team-a-support
+        capabilities:
+          voice:
+            webhooks:
+              answer_url: {address: https://hooks.example.com/vonage/answer, http_method: GET}
+              event_url: {address: https://hooks.example.com/vonage/event, http_method: POST}
+"""
+
+RETURN = r"""
+results:
+  description: One entry per element, in the order of O(applications).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The element's name option.
+      type: str
+    id:
+      description: The application's id at Vonage (none for a create in check mode).
+      type: str
+    action:
+      description: V(created), V(updated), V(unchanged), V(deleted) or V(failed).
+      type: str
+    changed:
+      description: Whether the application was (in check mode, would be) changed.
+      type: bool
+    differences:
+      description: The fields that differ between Vonage and the element.
+      type: list
+      elements: str
+    application:
+      description: The application as Vonage now has it, secrets masked.
+      type: dict
+    failed:
+      description: Whether this element failed.
+      type: bool
+    msg:
+      description: Why the element failed.
+      type: str
+purged:
+  description: The applications inside O(purge_scope) that the list does not declare, deleted (in check mode, to be deleted).
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: Counts of C(created), C(updated), C(unchanged), C(deleted) and C(failed) applications, and the C(requests)
+    sent (C(reads) and C(writes)).
+  returned: always
+  type: dict
+  sample: {created: 1, updated: 2, unchanged: 997, deleted: 0, failed: 0, requests: {reads: 10, writes: 3}}
+"""
+
+from ansible_collections.cpaas.callbacks.plugins.module_utils.applications import run_applications_module
+from ansible_collections.cpaas.callbacks.plugins.module_utils.vonage import (
+    APPLICATION_ARGUMENT_SPEC,
+    AUTH_ARGUMENT_SPEC,
+    AUTH_KWARGS,
+    ELEMENT_KWARGS,
+    VonageApplicationAdapter,
+    ensure_vonage_application,
+)
+
+
+def main():
+    run_applications_module(VonageApplicationAdapter, APPLICATION_ARGUMENT_SPEC, AUTH_ARGUMENT_SPEC, auth_kwargs=AUTH_KWARGS, element_kwargs=ELEMENT_KWARGS, flow=ensure_vonage_application)
+
+
+if __name__ == "__main__":
+    main()
