@@ -200,6 +200,7 @@ class HttpClient:
         # may share it): the provider asked the caller, not one request, to slow down.
         self._held_until = 0.0
         self._lock = threading.Lock()
+        self._local = threading.local()
 
     def url(self, path):
         if path.startswith("http://") or path.startswith("https://"):
@@ -211,15 +212,21 @@ class HttpClient:
         if response is not None:
             delay = parse_retry_after(response.headers.get("Retry-After"))
             if delay is not None and response.status_code == 429:
+                until = time.monotonic() + min(delay, MAX_RETRY_WAIT)
                 with self._lock:
-                    self._held_until = max(self._held_until, time.monotonic() + min(delay, MAX_RETRY_WAIT))
+                    self._held_until = max(self._held_until, until)
+                self._local.waited_until = until  # this thread waits it out right here
         if delay is None:
             delay = self.backoff_base * (2 ** attempt)
         self.sleep(min(delay, MAX_RETRY_WAIT))
 
     def _hold(self):
         """Wait out a Retry-After another request of this client was given."""
-        remaining = self._held_until - time.monotonic()
+        held_until = self._held_until
+        if held_until <= getattr(self._local, "waited_until", 0.0):
+            return
+        self._local.waited_until = held_until
+        remaining = held_until - time.monotonic()
         if remaining > 0:
             self.sleep(min(remaining, MAX_RETRY_WAIT))
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import requests
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import ForeignAnswer, HttpClient, ProviderError, parse_retry_after
@@ -45,6 +47,23 @@ def test_429_is_retried_for_a_create_honouring_retry_after():
     assert response.status_code == 201
     assert waits == [3.0]
     assert len(script.calls) == 2
+
+
+def test_a_429_retry_after_holds_the_requests_of_every_thread():
+    """Writes run a few at a time (the plural modules): one 429 slows all of them down, not only its own."""
+    script = Scripted((429, {"Retry-After": "30"}, "{}"), (200, {}, "{}"), (200, {}, "{}"))
+    http, waits = client(script)
+
+    first = threading.Thread(target=http.request, args=("PUT", "apps/1"))
+    first.start()
+    first.join()
+    assert waits == [30.0]
+    second = threading.Thread(target=http.request, args=("PUT", "apps/2"))
+    second.start()
+    second.join()
+
+    assert len(waits) == 2 and 25 < waits[1] <= 30  # the other thread waited out the same Retry-After
+    assert len(script.calls) == 3
 
 
 def test_5xx_is_retried_with_backoff_for_idempotent_requests():

@@ -88,6 +88,7 @@ def test_drift_writes_only_what_differs_and_check_mode_never_writes(sandbox, run
     sandbox.clear_requests()
     checked = run_module(module.main, _args(sandbox, case, wanted), check_mode=True)
     assert sandbox.writes(case.name) == []
+    assert len(sandbox.reads(case.name)) == 1  # one listing page, no lookup per application
     assert checked["changed"] is True
     assert checked["summary"]["updated"] == 3 and checked["summary"]["unchanged"] == 9
     assert [entry["name"] for entry in checked["results"] if entry["changed"]] == [names[2], names[5], names[7]]
