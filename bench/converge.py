@@ -61,12 +61,14 @@ def main(argv=None):
     cases = provider_cases()
     providers = [case.name for case in cases]
     step = max(1, args.applications // max(1, args.drifted))
+    # Spread the drifted ones over every provider: the i-th drifted application is i*step + i%providers.
+    drift_at = {i * step + i % len(cases) for i in range(args.drifted)} if args.drifted else set()
     described, drifted = [], []
     for index in range(args.applications):
         case = cases[index % len(cases)]
         name = "converge-%04d" % index
         described.append({"name": name, "provider": case.name, "options": case.desired(name)})
-        if index % step == 0 and len(drifted) < args.drifted:
+        if index in drift_at:
             drifted.append({"name": name, "provider": case.name, "options": case.changed(name)})
     changed_names = {app["name"]: app for app in drifted}
     drifted_description = [changed_names.get(app["name"], app) for app in described]

@@ -124,7 +124,8 @@ def build_applications_module(application_spec, auth_spec, auth_kwargs=None, ele
     module = ApplicationsModule(element_spec(application_spec, auth_spec), dict(element_kwargs or {}),
                                 argument_spec=spec, supports_check_mode=True, **dict(auth_kwargs or {}))
     if not module.elements and module.params["applications"]:
-        module._validate_elements()  # pylint: disable=protected-access  (no_log runs skip the invocation log)
+        # A no_log run skips the invocation log, and with it the validation hooked there.
+        module._validate_elements()  # pylint: disable=protected-access
     module.no_log_values.update(secret_values({k: v for k, v in module.params.items() if k != "applications"}))
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception="".join(traceback.format_exception_only(REQUESTS_IMPORT_ERROR)))

@@ -133,7 +133,8 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.vonage import (
 
 
 def main():
-    run_applications_module(VonageApplicationAdapter, APPLICATION_ARGUMENT_SPEC, AUTH_ARGUMENT_SPEC, auth_kwargs=AUTH_KWARGS, element_kwargs=ELEMENT_KWARGS, flow=ensure_vonage_application)
+    run_applications_module(VonageApplicationAdapter, APPLICATION_ARGUMENT_SPEC, AUTH_ARGUMENT_SPEC,
+                            auth_kwargs=AUTH_KWARGS, element_kwargs=ELEMENT_KWARGS, flow=ensure_vonage_application)
 
 
 if __name__ == "__main__":
