@@ -226,3 +226,26 @@ def test_faults_during_writes_make_no_duplicates_and_a_rerun_converges(sandbox, 
     sandbox.clear_requests()
     last = run_module(module.main, _args(sandbox, case, [case.desired(name) for name in names]))
     assert last["changed"] is False and sandbox.writes(case.name) == []
+
+
+def test_a_refused_change_fails_its_element_only_and_write_only_rules_hold(sandbox, run_module):
+    """Bandwidth: a service type cannot change, and a PUT that would drop callback credentials whose password
+    is not given is refused; both before any write of that element, while the others are applied."""
+    case = next(case for case in PROVIDERS if case.name == "bandwidth")
+    module = _plural(case)
+    run_module(module.main, _args(sandbox, case, [case.desired(name) for name in ("bw-a", "bw-b", "bw-c")]))
+    retyped = dict(case.desired("bw-a"), service_type="Voice-V2")
+    retyped.pop("inbound_callback_url")
+    retyped.pop("outbound_callback_url")
+    retyped.pop("inbound_callback_creds")
+    retyped["call_initiated_callback_url"] = "https://hooks.example.com/bw/voice"
+    no_password = dict(case.changed("bw-b"), inbound_callback_creds={"user_id": "bw-hooks"}, update_password="always")
+    sandbox.clear_requests()
+    result = run_module(module.main, _args(sandbox, case, [retyped, no_password, case.changed("bw-c")]))
+    assert result["failed"] is True
+    assert result["summary"]["updated"] == 1 and result["summary"]["failed"] == 2
+    assert "applications[0] (bw-a): service_type cannot be changed" in result["msg"]
+    assert "applications[1] (bw-b): Bandwidth application" in result["msg"]
+    assert "Supply inbound_callback_creds.password" in result["msg"]
+    writes = sandbox.writes(case.name)
+    assert len(writes) == 1 and writes[0]["path"].endswith(str(result["results"][2]["id"]))
