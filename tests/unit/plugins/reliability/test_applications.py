@@ -12,7 +12,7 @@ import importlib
 import re
 
 import pytest
-from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import PROVIDERS, provider_ids
+from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import PROVIDERS
 
 MANY = 250          # applications per provider in the large runs
 PAGE = 100          # Vonage's and Vobiz's page size
@@ -93,7 +93,7 @@ def test_drift_writes_only_what_differs_and_check_mode_never_writes(sandbox, run
     assert checked["summary"]["updated"] == 3 and checked["summary"]["unchanged"] == 9
     assert [entry["name"] for entry in checked["results"] if entry["changed"]] == [names[2], names[5], names[7]]
     assert len(checked["diff"]) == 3
-    assert all(names[index] in str(diff["before_header"]) for diff, index in zip(checked["diff"], (2, 5, 7)))
+    assert all(names[index] in str(diff["before_header"]) for diff, index in zip(checked["diff"], (2, 5, 7), strict=True))
 
     sandbox.clear_requests()
     applied = run_module(module.main, _args(sandbox, case, wanted, parallel=3))
