@@ -148,7 +148,6 @@ def mask_secrets(value, secret_keys=(), mask_urls=True):
     return copy.deepcopy(value)
 
 
-
 def mark_changed_secrets(before, after, shown_before, shown_after, secret_keys=()):
     """``shown_after`` (``after`` as shown to the user, secrets masked) with every secret that
     differs from ``before`` shown as MASK_CHANGED: a diff then says that a secret (a password
