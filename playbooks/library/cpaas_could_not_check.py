@@ -11,6 +11,8 @@ for drift (or failed callbacks) and 4 for an application that could not be check
 
 from __future__ import annotations
 
+from ansible.module_utils.basic import AnsibleModule
+
 DOCUMENTATION = r"""
 module: cpaas_could_not_check
 short_description: End the play with the exit code of "could not check"
@@ -24,8 +26,6 @@ options:
 author:
   - cpaas.callbacks contributors (@cpaas-callbacks)
 """
-
-from ansible.module_utils.basic import AnsibleModule
 
 
 def main():

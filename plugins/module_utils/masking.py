@@ -78,10 +78,10 @@ def secret_values(value, secret_keys=()):
             found |= secret_values(item, secret_keys)
     elif isinstance(value, str) and "@" in value:
         try:
-            password = urlsplit(value).password
+            parsed = urlsplit(value).password
         except ValueError:
-            password = None
-        for password in lenient_url_passwords(value) | ({password} if password else set()):
+            parsed = None
+        for password in lenient_url_passwords(value) | ({parsed} if parsed else set()):
             found.add(password)
             found.add(unquote(password))
     return found - {"", MASK}
