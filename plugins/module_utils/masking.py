@@ -104,6 +104,8 @@ def given_secrets(params, spec):
             options[alias] = option
     for key, value in params.items():
         option = options.get(key)
+        if str(key).startswith("_ansible_"):  # Ansible's own settings for the module run
+            continue
         if option is None:
             if _SECRET_NAME.search(str(key)) and not str(key).startswith("update_"):  # update_password: a policy
                 found |= _strings(value)
