@@ -229,6 +229,8 @@ def _run_element(adapter, listing, flow, index):
         entry["private_key_written"] = result["private_key_written"]
     diff = result.get("diff")
     if diff is not None and result["changed"]:
+        # Reports (playbooks/drift.yml) need the values of the differing fields, with or without --diff.
+        entry["diff"] = diff
         diff = dict(diff, before_header="%s %s (before)" % (adapter.provider, label), after_header="%s %s (after)" % (adapter.provider, label))
     return entry, diff
 

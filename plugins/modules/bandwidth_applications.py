@@ -99,6 +99,9 @@ results:
     application:
       description: The application as Bandwidth now has it, secrets masked.
       type: dict
+    diff:
+      description: The application before and after the change (secrets masked), for a changed application.
+      type: dict
     failed:
       description: Whether this element failed.
       type: bool
