@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 
 from cpaas_sandbox.app import create_app
 from cpaas_sandbox.credentials import export_lines
@@ -98,3 +99,56 @@ def test_playbook_converges_then_changes_nothing_and_fails_on_a_refused_element(
     third, _summary = run(sandbox, tmp_path, [refused], vobiz_apps[:2])
     assert third.returncode != 0
     assert "applications[0]" in third.stdout and "voice_method" in third.stdout
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_converge(sandbox, tmp_path, applications):
+    environ = dict(os.environ)
+    for line in export_lines(sandbox.url, environ={}):
+        name, _sep, value = line[len("export "):].partition("=")
+        environ[name] = shlex.split(value)[0]
+    environ["ANSIBLE_NOCOLOR"] = "1"
+    description = tmp_path / "description.json"
+    description.write_text(json.dumps({"cpaas_applications": applications}))
+    return subprocess.run([str(PLAYBOOK), "playbooks/converge.yml", "-e", "@%s" % description], cwd=ROOT, env=environ,
+                          check=False, capture_output=True, text=True, timeout=300)
+
+
+def test_converge_playbook_applies_the_others_then_fails_naming_the_failed_application(sandbox, tmp_path):
+    if not PLAYBOOK.exists():
+        pytest.skip("ansible-playbook is not installed next to this Python")
+    applications = [{"name": name, "provider": "twilio", "options": {"friendly_name": name, "voice_url": "https://h.example.com/v"}}
+                    for name in ("cv-refused", "cv-fine")]
+    # Twilio refuses the first create (one 400); the other application is still created.
+    response = requests.post(sandbox.url + "/_sandbox/faults", json={"kind": "status", "status": 400, "provider": "twilio",
+                                                                     "method": "POST", "path": "/Applications\\.json$"}, timeout=10)
+    response.raise_for_status()
+
+    result = run_converge(sandbox, tmp_path, applications)
+
+    assert result.returncode != 0
+    assert "1 application(s) failed" in result.stdout
+    assert "twilio cv-refused: ERROR" in result.stdout and "400" in result.stdout
+    listed = requests.get(sandbox.url + "/_sandbox/twilio/applications", timeout=10).json()
+    listed = listed.get("applications", listed) if isinstance(listed, dict) else listed
+    names = sorted(app["friendly_name"] for app in listed)
+    assert "cv-fine" in names and "cv-refused" not in names
+
+
+def test_converge_playbook_refuses_two_accounts_of_one_provider_before_any_request(sandbox, tmp_path):
+    if not PLAYBOOK.exists():
+        pytest.skip("ansible-playbook is not installed next to this Python")
+    applications = [{"name": "acct-%d" % number, "provider": "vobiz",
+                     "options": {"app_name": "acct-%d" % number, "answer_url": "https://h.example.com/a", "timeout": 10 + number}}
+                    for number in range(2)]
+    requests.delete(sandbox.url + "/_sandbox/requests", timeout=10).raise_for_status()
+
+    result = run_converge(sandbox, tmp_path, applications)
+
+    assert result.returncode != 0
+    assert "the vobiz applications name different account options" in result.stdout
+    logged = requests.get(sandbox.url + "/_sandbox/requests", timeout=10).json()
+    logged = logged.get("requests", logged) if isinstance(logged, dict) else logged
+    assert [entry for entry in logged if entry.get("provider") == "vobiz"] == []
