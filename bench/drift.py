@@ -4,7 +4,7 @@ Two ways the collection offers, against the same sandbox state (N applications, 
 share of them drifted):
 
 - per application: one ``<provider>_application`` task per application in check mode
-  (what ``playbooks/drift.yml`` does); measured on a sample and extrapolated to N
+  (what ``playbooks/drift.yml`` did before it used ``<provider>_applications``); measured on a sample and extrapolated to N
   (linear: each task is independent), unless ``--full``;
 - listing: one ``<provider>_application_info`` task per provider and the
   ``cpaas.callbacks.application_drift`` filter, with no task and no request per
