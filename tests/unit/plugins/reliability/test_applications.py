@@ -177,6 +177,12 @@ def test_bad_element_is_refused_before_any_request(sandbox, run_module, case):
     if url_option:
         bad_url = run_module(module.main, _args(sandbox, case, [dict(case.desired("fine"), **{url_option: "ftp://nowhere"})]))
         assert bad_url["failed"] is True and url_option in bad_url["msg"] and "applications[0] (fine)" in bad_url["msg"]
+    # Credentials are the task's, once: an element that carries them is refused.
+    credential = next(option for option in case.auth(sandbox) if option != "api_url")
+    carried = run_module(module.main, _args(sandbox, case, [dict(case.desired("fine"), **{credential: "elsewhere"})]))
+    assert carried["failed"] is True and credential in carried["msg"] and "applications[0]" in carried["msg"]
+    too_many = run_module(module.main, _args(sandbox, case, [case.desired("fine")], parallel=0))
+    assert too_many["failed"] is True and "parallel must be between 1 and 16" in too_many["msg"]
     twice = run_module(module.main, _args(sandbox, case, [case.desired("same"), case.desired("same")]))
     assert twice["failed"] is True and "both declare" in twice["msg"]
     assert sandbox.requests(case.name) == []
