@@ -100,9 +100,13 @@ def test_an_execution_environment_gets_exactly_the_modules_requirements(installe
     # What the image build's galaxy stage and introspection would do, here: install the tarball
     # from the context, then run the context's own introspect script over it.
     collections = tmp_path / "collections"
+    # (collections is the only configured path, as on the image: ansible-galaxy would otherwise find
+    # the copy installed for the other tests and install nothing)
     install = installed.run(["ansible-galaxy", "collection", "install", "-p", str(collections),
-                             str(build / "collections" / installed.tarball.name)])
+                             str(build / "collections" / installed.tarball.name)],
+                            extra_env={"ANSIBLE_COLLECTIONS_PATH": str(collections)})
     assert install.returncode == 0, output(install)
+    assert (collections / "ansible_collections" / "cpaas" / "callbacks" / "meta" / "execution-environment.yml").is_file()
     pip_file, bindep_file = tmp_path / "requirements.txt", tmp_path / "bindep.txt"
     introspected = subprocess.run([sys.executable, str(build / "scripts" / "introspect.py"), "introspect", str(collections),
                                    "--write-pip", str(pip_file), "--write-bindep", str(bindep_file)],
