@@ -5,10 +5,6 @@ pyproject.toml). An editable install (`make venv`) would copy those files instea
 edits there went unseen until the next install; this hook installs a path mapping instead,
 the way hatchling maps cpaas_sandbox and cpaas_receiver in its exact editable mode.
 """
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type  # pylint: disable=invalid-name
-
 import os
 import tempfile
 

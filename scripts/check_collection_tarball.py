@@ -9,10 +9,6 @@ FILES.json. A local artefact (a virtual environment, *.egg-info, a cache folder.
 error, and so is a file of the collection that is missing from it. Every .gitignore pattern must also
 be in build_ignore, so that what is ignored for git is ignored for the build too.
 """
-from __future__ import absolute_import, division, print_function
-
-__metaclass__ = type  # pylint: disable=invalid-name
-
 import fnmatch
 import os
 import subprocess
@@ -52,9 +48,7 @@ def gitignore_patterns():
     return patterns
 
 
-def main(argv):
-    if len(argv) != 2:
-        sys.exit("usage: check_collection_tarball.py TARBALL")
+def build_ignore_errors():
     with open(os.path.join(ROOT, "galaxy.yml")) as stream:
         build_ignore = yaml.safe_load(stream).get("build_ignore") or []
     errors = []
@@ -64,6 +58,13 @@ def main(argv):
     for top in DELIBERATELY_LEFT_OUT:
         if top not in build_ignore:
             errors.append("galaxy.yml build_ignore lacks %r" % top)
+    return errors
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.exit("usage: check_collection_tarball.py TARBALL")
+    errors = build_ignore_errors()
 
     built = tarball_files(argv[1])
     expected = {name for name in git_files() if not left_out(name)} | ADDED_BY_THE_BUILD

@@ -170,8 +170,8 @@ def test_ansible_runner_from_a_private_data_directory(installed, sandbox, tmp_pa
     for name in ("converge.yml", "drift.yml", "tasks", "templates"):
         source = installed.collection_dir / "playbooks" / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, data_dir / "project" / name)
-    (data_dir / "inventory" / "hosts").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n"
-                                                   % installed.python)
+    inventory = "localhost ansible_connection=local ansible_python_interpreter=%s\n" % installed.python
+    (data_dir / "inventory" / "hosts").write_text(inventory)
     envvars = dict(sandbox.variables, ANSIBLE_COLLECTIONS_PATH=str(installed.collections),
                    CPAAS_DRIFT_REPORT_DIR=str(tmp_path / "report"))
     (data_dir / "env" / "envvars").write_text(yaml.safe_dump(envvars))
