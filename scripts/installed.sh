@@ -30,7 +30,7 @@ part() {  # part LABEL COMMAND...: run one part and keep its time
   shift
   printf '\n--- %s ---\n' "$label"
   "$@"
-  PART_TIMINGS+=("$(printf '  %-40s %5ds' "$label" $((SECONDS - start)))")
+  PART_TIMINGS+=("$(printf '  %-48s %5ds' "$label" $((SECONDS - start)))")
 }
 
 check_minimum() {
@@ -38,6 +38,15 @@ check_minimum() {
   claimed=$("$BIN/python" -c 'import yaml, sys; print(yaml.safe_load(open("meta/runtime.yml"))["requires_ansible"])')
   if [[ $claimed != ">=${OLDEST%.*}.0" ]]; then
     echo "error: meta/runtime.yml requires_ansible is '$claimed' but this test's oldest ansible-core is $OLDEST" >&2
+    return 1
+  fi
+  # The same minimum everywhere a user reads it.
+  if ! grep -q "min_ansible_version: \"${OLDEST%.*}\"" roles/callback_receiver/meta/main.yml; then
+    echo "error: roles/callback_receiver/meta/main.yml min_ansible_version is not ${OLDEST%.*}" >&2
+    return 1
+  fi
+  if ! grep -q "ansible-core ${OLDEST%.*} or later" README.md; then
+    echo "error: README.md does not say \"ansible-core ${OLDEST%.*} or later\"" >&2
     return 1
   fi
   if [[ $NEWEST != "${MATRIX[-1]}" ]]; then
@@ -117,7 +126,7 @@ run_suite() {  # run_suite VERSION TEST_FILES...
   shift
   CPAAS_INSTALLED_BIN="$CORE_VENV/bin" CPAAS_INSTALLED_COLLECTIONS="$COLLECTIONS" CPAAS_INSTALLED_CORE_VERSION="$version" \
     CPAAS_INSTALLED_SANDBOX_BIN="$SANDBOX_VENV/bin" CPAAS_INSTALLED_TARBALL="$TARBALL" \
-    run_pytest "installed ($version)" "$@" -q -p no:cacheprovider --rootdir tests/installed
+    run_pytest "installed ($version)" "$@" -q -p no:cacheprovider --rootdir tests/installed --basetemp "$WORK/pytest-$version"
 }
 
 versions=("$@")
