@@ -190,6 +190,8 @@ def test_event_pages_show_hostile_content_escaped(page, hostile):
     page.goto(served.url + "/ui/events/%d" % ids["hostile_user"])
     assert XSS in page.locator("dl.facts").inner_text()
     assert "Basic [redacted; user name: " + XSS + "]" in page.locator("#headers").inner_text()
+    assert "user %s: unknown user name" % XSS in page.locator("#check-rows").inner_text()  # the checks as sentences
+    assert "curl -X 'POST'" in page.locator("#curl").inner_text() and XSS in page.locator("#curl").inner_text()
     assert_nothing_ran(page)
 
     page.goto(served.url + "/ui/events/%d" % ids["hostile_path"])
