@@ -7,17 +7,22 @@ without JavaScript and at a phone's width, hostile content shown as text.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-
 from cpaas_webhooks import signatures
 
+from . import test_browser as in_chromium
 from .conftest import ADMIN_TOKEN, base_config
-from .test_browser import XSS, assert_nothing_ran, browser, login, page, shot  # noqa: F401 - fixtures
+from .test_browser import XSS, assert_nothing_ran, login, shot
+
+# the Chromium fixtures of test_browser.py
+browser = in_chromium.browser
+page = in_chromium.page
 
 PHONE = {"width": 390, "height": 844}
 
@@ -136,7 +141,7 @@ def test_filters_live_in_the_address_and_the_live_list_respects_them(page, serve
     assert page.locator("#events tbody tr[data-id]").count() == 0
 
 
-def test_reading_works_without_javascript_and_at_phone_width(browser, served_receiver):  # noqa: F811
+def test_reading_works_without_javascript_and_at_phone_width(browser, served_receiver):
     served = served_receiver()
     url = served.url
     requests.post(url + "/generic", data=b"one", timeout=10)
@@ -165,10 +170,10 @@ def test_reading_works_without_javascript_and_at_phone_width(browser, served_rec
         context.close()
 
 
-def test_copy_as_curl_replays_the_event_with_placeholders(browser, served_receiver, tmp_path):  # noqa: F811
+def test_copy_as_curl_replays_the_event_with_placeholders(browser, served_receiver, tmp_path):
     served = served_receiver(base_config(max_body_bytes=64 * 1024))
     url = served.url
-    body = ('{"text": %s, "quote": "it\'s $HOME `id`"}' % __import__("json").dumps(XSS)).encode()
+    body = ('{"text": %s, "quote": "it\'s $HOME `id`"}' % json.dumps(XSS)).encode()
     original = sent_id(requests.post(url + "/bandwidth/voice?tag=a%20b", data=body, auth=("bwuser", "bw-pass"),
                                      headers={"Content-Type": "application/json", "X-Evil": XSS}, timeout=10))
     binary = sent_id(requests.post(url + "/generic", data=b"\xff\x00'\n<b>" + XSS.encode(), headers={"Content-Type": "text/plain"},
@@ -196,8 +201,8 @@ def test_copy_as_curl_replays_the_event_with_placeholders(browser, served_receiv
         context.close()
 
     env = dict(os.environ, CALLBACK_USER="bwuser", CALLBACK_PASSWORD="bw-pass")
-    for command, event_id in ((command, original), (binary_command, binary)):
-        done = subprocess.run(["bash", "-c", command + " -s -o /dev/null -D -"], env=env, capture_output=True, text=True,
+    for replay, event_id in ((command, original), (binary_command, binary)):
+        done = subprocess.run(["bash", "-c", replay + " -s -o /dev/null -D -"], env=env, capture_output=True, text=True,
                               timeout=30, check=True)
         replayed = int(next(line.split(":", 1)[1] for line in done.stdout.splitlines() if line.lower().startswith("x-receiver-event-id")))
         first, again = (requests.get(url + "/api/events/%d" % i, headers={"Authorization": "Bearer " + ADMIN_TOKEN}, timeout=10).json()
