@@ -6,20 +6,29 @@
 The fast way to check drift for large accounts: one ``<provider>_application_info``
 task per provider lists every application (a few requests per provider, whatever
 the number of applications), and this filter compares each described application
-with that listing using the modules' own comparison (the provider's defaults are not
-drift, only the options a description sets are compared), with no task and no
-request per application.
+with that listing as the module would in check mode: the options go through the
+module's own argument spec (aliases, types, choices, defaults), the module's input
+checks, and the adapter's comparison. A description the module would refuse is
+reported with status ``error``, never as in sync.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets
+from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ModuleInputError
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
 
 PROVIDERS = ("bandwidth", "twilio", "vonage", "vobiz")
+
+
+class DescriptionError(Exception):
+    """A described application that cannot be compared; the message says why."""
 
 
 class _Options:
@@ -27,44 +36,115 @@ class _Options:
 
     check_mode = True
 
-    def __init__(self, params):
+    def __init__(self, params, no_log_values):
         self.params = params
-        self.no_log_values = set()
+        self.no_log_values = set(no_log_values)
 
     def warn(self, message):
         pass
 
     def fail_json(self, **kwargs):
-        raise AnsibleFilterError(kwargs.get("msg", "invalid options"))
+        raise DescriptionError(kwargs.get("msg", "invalid options"))
 
 
-def _provider_parts(provider):
-    if provider not in PROVIDERS:
-        raise AnsibleFilterError("application_drift: provider must be one of %s, got %r" % (", ".join(PROVIDERS), provider))
-    utils = importlib.import_module("ansible_collections.cpaas.callbacks.plugins.module_utils." + provider)
-    adapters = [value for name, value in vars(utils).items()
-                if name.endswith("ApplicationAdapter") and name != "ApplicationAdapter" and isinstance(value, type)]
-    return adapters[0], utils.APPLICATION_ARGUMENT_SPEC
+class _Provider:
+    """A provider's adapter class and the argument spec of its ``_application`` module,
+    as the filter needs it: credentials are neither required nor read from the environment
+    (the listing was already read with them), everything else is the module's own."""
+
+    def __init__(self, name):
+        utils = importlib.import_module("ansible_collections.cpaas.callbacks.plugins.module_utils." + name)
+        self.adapter_class = next(value for key, value in vars(utils).items()
+                                  if key.endswith("ApplicationAdapter") and key != "ApplicationAdapter" and isinstance(value, type))
+        credentials = set(utils.AUTH_ARGUMENT_SPEC)
+        spec = copy.deepcopy(COMMON_ARGUMENT_SPEC)
+        spec.update(copy.deepcopy(utils.APPLICATION_ARGUMENT_SPEC))
+        for option in credentials:
+            spec[option].pop("required", None)
+            spec[option].pop("fallback", None)
+        # The rules the module is built with (each module passes its provider's *_KWARGS), minus
+        # those about credentials.
+        kwargs = getattr(utils, "APPLICATION_KWARGS", None) or getattr(utils, "AUTH_KWARGS", None) or {}
+        rules = {}
+        for rule, groups in kwargs.items():
+            kept = [group for group in groups if not credentials.intersection(group)]
+            if kept:
+                rules[rule] = kept
+        self.validator = ArgumentSpecValidator(spec, **rules)
+
+    def adapter(self, options):
+        """An adapter over the validated options; raises DescriptionError as the module would fail."""
+        if not isinstance(options, dict):
+            raise DescriptionError("options must be a dict of the module's options, got %s" % type(options).__name__)
+        result = self.validator.validate(copy.deepcopy(options))
+        no_log_values = set(result._no_log_values) | secret_values(options)
+        if result.error_messages:
+            raise DescriptionError(mask_text("; ".join(result.error_messages), no_log_values))
+        adapter = self.adapter_class(_Options(result.validated_parameters, no_log_values), client=object())
+        problems = adapter.check_input()
+        if problems:
+            raise DescriptionError(mask_text("; ".join(problems), no_log_values))
+        return adapter
 
 
-def _params(spec, options):
-    params = {}
-    for name, option in spec.items():
-        params[name] = option.get("default")
-    unknown = sorted(set(options) - set(spec))
-    if unknown:
-        raise AnsibleFilterError("application_drift: unknown option(s) %s" % ", ".join(unknown))
-    params.update(options)
-    return params
+def mask_text(text, secrets):
+    """``text`` with every secret replaced, longest first (as Ansible masks no_log values)."""
+    for secret in sorted((s for s in secrets if isinstance(s, str) and s), key=len, reverse=True):
+        text = text.replace(secret, "********")
+    return text
+
+
+_PROVIDERS = {}
+
+
+def _provider(name):
+    if name not in PROVIDERS:
+        raise DescriptionError("provider must be one of %s, got %r" % (", ".join(PROVIDERS), name))
+    if name not in _PROVIDERS:
+        _PROVIDERS[name] = _Provider(name)
+    return _PROVIDERS[name]
 
 
 def _listing(listings, provider):
     listing = listings.get(provider) if isinstance(listings, dict) else None
     if isinstance(listing, dict):  # a registered _info result
+        if listing.get("failed"):
+            raise DescriptionError("the %s listing failed: %s" % (provider, listing.get("msg") or "no message"))
         listing = listing.get("applications")
     if listing is None:
         raise AnsibleFilterError("application_drift: no listing for provider %s (give its %s_application_info result)" % (provider, provider))
     return listing
+
+
+def _compare(adapter, listing):
+    """What the module would report in check mode, with ``listing`` as the provider's state."""
+    if adapter.app_id:
+        found = [app for app in listing if str(app.get(adapter.id_key)) == str(adapter.app_id)]
+    elif adapter.app_name:
+        found = [app for app in listing if app.get(adapter.name_key) == adapter.app_name]
+    else:
+        raise DescriptionError("Give %s (to find or create an application) or %s (to manage an existing one)."
+                               % (adapter.name_option, adapter.id_option))
+    if len(found) > 1:
+        return {"status": "ambiguous", "ids": [app.get(adapter.id_key) for app in found]}
+    absent = adapter.params.get("state") == "absent"
+    if not found:
+        if absent:
+            return {"status": "in_sync"}
+        if adapter.app_id:
+            raise DescriptionError("No %s application has %s %r. To create one, leave out %s and give %s."
+                                   % (adapter.provider, adapter.id_option, adapter.app_id, adapter.id_option, adapter.name_option))
+        adapter.check_create(adapter.desired_state())
+        return {"status": "missing"}
+    current = found[0]
+    if absent:  # the module would delete it
+        return {"status": "drift", "id": current.get(adapter.id_key)}
+    # Listings show secrets masked, so the description is masked the same way before the
+    # comparison: a password changed inside a URL is not seen here (the modules see it).
+    desired = mask_secrets(adapter.desired_state(), adapter.secret_keys)
+    changes = adapter.differences(current, desired)
+    adapter.check_change(current, desired, changes)
+    return {"status": "drift" if changes else "in_sync", "id": current.get(adapter.id_key), "differences": sorted(changes)}
 
 
 def application_drift(applications, listings):
@@ -73,29 +153,17 @@ def application_drift(applications, listings):
         raise AnsibleFilterError("application_drift: the input must be a list of {name, provider, options}")
     results = []
     for application in applications:
+        application = application if isinstance(application, dict) else {}
         provider = application.get("provider")
-        adapter_class, spec = _provider_parts(provider)
-        options = dict(application.get("options") or {})
-        adapter = adapter_class(_Options(_params(spec, options)), client=object())
-        listing = _listing(listings, provider)
-        app_id, name = adapter.app_id, adapter.app_name
-        if app_id:
-            found = [app for app in listing if str(app.get(adapter.id_key)) == str(app_id)]
-        else:
-            found = [app for app in listing if app.get(adapter.name_key) == name]
-        result = {"name": application.get("name", name), "provider": provider, "id": None, "differences": []}
-        if len(found) > 1:
-            result.update(status="ambiguous", ids=[app.get(adapter.id_key) for app in found])
-        elif not found:
-            result["status"] = "missing"
-        else:
-            current = found[0]
-            # Listings show secrets masked, so the description is masked the same way before
-            # the comparison: a password changed inside a URL is not seen here (the modules see it).
-            desired = mask_secrets(adapter.desired_state(), adapter.secret_keys)
-            changes = adapter.differences(current, desired)
-            result.update(id=current.get(adapter.id_key), differences=sorted(changes),
-                          status="drift" if changes else "in_sync")
+        options = application.get("options") or {}
+        name = application.get("name") or (options.get("name") or options.get("app_name") or options.get("friendly_name")
+                                           if isinstance(options, dict) else None)
+        result = {"name": name, "provider": provider, "id": None, "differences": [], "error": None}
+        try:
+            adapter = _provider(provider).adapter(options)
+            result.update(_compare(adapter, _listing(listings, provider)))
+        except (DescriptionError, ModuleInputError) as error:
+            result.update(status="error", error="%s application %s could not be checked: %s" % (provider, name, error))
         result["drift"] = result["status"] != "in_sync"
         results.append(result)
     return results

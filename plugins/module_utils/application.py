@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import ProviderError
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mark_changed_secrets, mask_secrets
 
 
 class ModuleInputError(Exception):
@@ -112,6 +112,12 @@ class ApplicationAdapter:
     def public(self, application):
         """The application as shown to the user: secrets masked."""
         return mask_secrets(application, self.secret_keys)
+
+    def public_diff(self, before, after):
+        """Both sides of an update's diff as public() shows them; a secret that the update
+        replaces shows as changed in ``after`` (both sides would otherwise look the same)."""
+        shown_before, shown_after = self.public(before), self.public(after)
+        return {"before": shown_before, "after": mark_changed_secrets(before, after, shown_before, shown_after, self.secret_keys)}
 
     # ---- shared ----------------------------------------------------------------
     @property
@@ -262,7 +268,7 @@ def ensure_application(adapter):
         "changed": True,
         "application": adapter.public(application),
         "differences": sorted(changes),
-        "diff": {"before": adapter.public(current), "after": adapter.public(after)},
+        "diff": adapter.public_diff(current, after),
     }
 
 

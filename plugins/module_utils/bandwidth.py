@@ -469,6 +469,12 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
                     changes[_creds_path(key)] = (None, MASK)
             elif not self.equivalent(key, have, wanted):
                 changes[key] = (have, wanted)
+        if changes:
+            # Any change is a PUT of the whole application, which carries every password the task
+            # gives (update_password: on_create too): the write sets them, so say so.
+            for key in CREDS_FIELDS:
+                if (desired.get(key) or {}).get("password") and _creds_path(key) not in changes:
+                    changes[_creds_path(key)] = (None, MASK)
         return changes
 
     def planned(self, current, desired):

@@ -13,6 +13,37 @@ from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
 MASK = "********"
 USER_KEYS = ("username", "user_id", "user")
+# What the "after" side of a diff shows for a secret that the change replaces: the reader
+# learns that it changes without seeing either value.
+MASK_CHANGED = MASK + " (changed)"
+
+# "scheme://user:" where a URL's user info starts, and "@host[:port]" followed by the end of
+# the authority: read leniently, so that a password with an unencoded "?", "#" or "/" (which
+# a URL parser takes for the start of the query, fragment or path) is still found.
+_URL_USER = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@\s]*:")
+_URL_HOST = re.compile(r"@(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::[0-9]*)?(?=[/?#]|$)")
+# Names of keys that hold secrets, for keys that are not options (a misspelt option).
+_SECRET_NAME = re.compile(r"pas|pwd|secret|token|private_?key", re.IGNORECASE)  # "pas": pasword, passwd...
+
+
+def lenient_url_passwords(text):
+    """Every string that may be the password of a URL with user info inside ``text``, read the
+    way a person means it: between ``scheme://user:`` and an ``@`` that a host follows, even
+    when the password holds characters a URL parser stops at. May find more than one."""
+    found = set()
+    if not isinstance(text, str) or "@" not in text:
+        return found
+    for user in _URL_USER.finditer(text):
+        start = user.end()
+        at = text.find("@", start)
+        while at != -1:
+            candidate = text[start:at]
+            if any(char.isspace() for char in candidate):
+                break
+            if candidate and _URL_HOST.match(text, at):
+                found.add(candidate)
+            at = text.find("@", at + 1)
+    return found
 
 
 def mask_url_password(url):
@@ -24,6 +55,9 @@ def mask_url_password(url):
     except ValueError:
         return url
     if parts.password is None:
+        # Not a password to a URL parser; perhaps one with an unencoded "?", "#" or "/".
+        for password in sorted(lenient_url_passwords(url), key=len, reverse=True):
+            url = url.replace(":%s@" % password, ":%s@" % MASK)
         return url
     userinfo, _sep, hostport = parts.netloc.rpartition("@")
     user = userinfo.split(":", 1)[0]
@@ -82,12 +116,57 @@ def secret_values(value, secret_keys=()):
     elif isinstance(value, str) and "@" in value:
         try:
             parts = urlsplit(value)
-            password, user = parts.password, parts.username
+            parsed, user = parts.password, parts.username
         except ValueError:
-            password = user = None
-        if password:
+            parsed = user = None
+        for password in lenient_url_passwords(value) | ({parsed} if parsed else set()):
             found |= encoded_forms(password, user)
     return found - {"", MASK}
+
+
+def given_secrets(params, spec):
+    """Every secret in a module's raw arguments, before they are validated, so that it stays
+    masked even when its option is refused: values of no_log options (at any depth, whatever
+    their type), of keys that are not options but are named like secrets (a misspelt
+    ``pasword``), and passwords inside URLs (see secret_values)."""
+    found = secret_values(params)
+    if isinstance(params, (list, tuple)):
+        for item in params:
+            found |= given_secrets(item, None)
+    if not isinstance(params, dict):
+        return found - {"", MASK}
+    options = {}
+    for name, option in (spec or {}).items():
+        for alias in [name] + list(option.get("aliases") or []):
+            options[alias] = option
+    for key, value in params.items():
+        option = options.get(key)
+        if str(key).startswith("_ansible_"):  # Ansible's own settings for the module run
+            continue
+        if option is None:
+            if _SECRET_NAME.search(str(key)) and not str(key).startswith("update_"):  # update_password: a policy
+                found |= _strings(value)
+            else:
+                found |= given_secrets(value, None)
+        elif option.get("no_log"):
+            found |= _strings(value)
+        else:  # suboptions by their spec; a free-form dict (no suboptions) by the names of its keys
+            for item in value if isinstance(value, list) else [value]:
+                found |= given_secrets(item, option.get("options"))
+    return found - {"", MASK}
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        found = set()
+        for item in value:
+            found |= _strings(item)
+        return found
+    return set()
 
 
 def mask_secrets(value, secret_keys=(), mask_urls=True):
@@ -106,3 +185,26 @@ def mask_secrets(value, secret_keys=(), mask_urls=True):
     if mask_urls and isinstance(value, str):
         return mask_url_password(value)
     return copy.deepcopy(value)
+
+
+def mark_changed_secrets(before, after, shown_before, shown_after, secret_keys=()):
+    """``shown_after`` (``after`` as shown to the user, secrets masked) with every secret that
+    differs from ``before`` shown as MASK_CHANGED: a diff then says that a secret (a password
+    inside a URL, a value under ``secret_keys``) changes, without showing either value."""
+    if isinstance(after, dict) and isinstance(before, dict) and isinstance(shown_after, dict):
+        marked = dict(shown_after)
+        shown_before = shown_before if isinstance(shown_before, dict) else {}
+        for key, shown in shown_after.items():
+            if key not in before or key not in after:
+                continue
+            value, old = after[key], before[key]
+            if key in secret_keys and value not in (None, "") and old not in (None, "", MASK) and value != old:
+                marked[key] = MASK_CHANGED
+            else:
+                marked[key] = mark_changed_secrets(old, value, shown_before.get(key), shown, secret_keys)
+        return marked
+    if isinstance(after, str) and isinstance(before, str) and after != before and shown_after == shown_before \
+            and ":%s@" % MASK in shown_after:
+        # Equal once masked, different in fact: only the password inside the URL changes.
+        return shown_after.replace(":%s@" % MASK, ":%s@" % MASK_CHANGED, 1)
+    return shown_after

@@ -22,7 +22,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import
     REQUESTS_IMPORT_ERROR,
     ProviderError,
 )
-from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import given_secrets, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
 
 # Options every API-backed module has; documented by the cpaas.callbacks.common doc fragment.
@@ -50,11 +50,24 @@ def client_options(params):
     }
 
 
+class SecretsFirstModule(AnsibleModule):
+    """AnsibleModule that knows every secret of its arguments before it validates them.
+
+    AnsibleModule fails on invalid arguments from inside its constructor, echoing them
+    (``invocation.module_args``, the syslog entry); its no_log list then lacks passwords
+    inside URLs and the secrets of options it could not read. They are collected from the
+    raw arguments first (see given_secrets)."""
+
+    def _load_params(self):
+        super()._load_params()
+        self.no_log_values.update(given_secrets(self.params, self.argument_spec))
+
+
 def build_module(argument_spec, **kwargs):
     spec = dict(COMMON_ARGUMENT_SPEC)
     spec.update(argument_spec)
     kwargs.setdefault("supports_check_mode", True)
-    module = AnsibleModule(argument_spec=spec, **kwargs)
+    module = SecretsFirstModule(argument_spec=spec, **kwargs)
     # Passwords inside callback URLs (https://user:pass@host/) are secrets too: Ansible then
     # masks them wherever they would appear, the echoed module arguments included.
     module.no_log_values.update(secret_values(module.params))

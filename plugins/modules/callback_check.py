@@ -251,10 +251,11 @@ summary:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import encoded_forms, secret_values
+from ansible_collections.cpaas.callbacks.plugins.module_utils.module import SecretsFirstModule
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS
 
 ARGUMENT_SPEC = {
@@ -279,7 +280,7 @@ ARGUMENT_SPEC = {
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = SecretsFirstModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"))
     # Passwords inside callback URLs and in the credentials are secrets: never echo them. (The

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -127,7 +128,10 @@ def test_nested_field_paths_are_named_and_secrets_stay_masked(converged, env):
     assert fields == {"support-line": ["voice_url"], "contact-center": ["capabilities.voice.webhooks.event_url.http_method"]}
     text = json.dumps(data)
     assert "another-password" not in text and HOOK_PASSWORD not in text
-    assert re.search(r"cpaas:\*+@127\.0\.0\.1:9/twilio/voice", text)
+    # Only the password inside the URL differs: the report says that it changes, without showing it.
+    [voice_url] = next(app["fields"] for app in data["applications"] if app["name"] == "support-line")
+    assert voice_url["provider_value"] == "http://cpaas:********@127.0.0.1:9/twilio/voice"
+    assert voice_url["desired_value"] == "http://cpaas:******** (changed)@127.0.0.1:9/twilio/voice"
 
 
 def test_converge_in_check_mode_writes_nothing(converged, env):
@@ -155,3 +159,107 @@ def test_an_option_the_module_does_not_have_is_refused_by_name(sandbox, env, tmp
     assert result.returncode != 0
     assert "twilio application typo: unsupported option(s) voice_ur" in result.stdout
     assert writes(sandbox) == []
+
+
+# ---- an application that could not be checked is an error, never "in sync" ------------------
+APP_NAMES = {"support-line", "sms-gateway", "voice-ivr", "contact-center", "field-service"}
+WRONG_SECRET = "wrong-secret-Vb61qz"
+# One wrong credential per provider (the usual shape of a CI secret that is stale).
+WRONG_CREDENTIALS = {"TWILIO_AUTH_TOKEN": WRONG_SECRET, "BW_PASSWORD": WRONG_SECRET,
+                     "VONAGE_API_SECRET": WRONG_SECRET, "VOBIZ_AUTH_TOKEN": WRONG_SECRET}
+API_URL_VARS = ("TWILIO_API_URL", "BW_API_URL", "VONAGE_API_URL", "VOBIZ_API_URL")
+COULD_NOT_CHECK = 4
+DRIFT = 2
+
+
+def closed_loopback_url():
+    """A loopback URL where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return "http://127.0.0.1:%d" % probe.getsockname()[1]
+
+
+def assert_could_not_check(result, env, errors, secrets=()):
+    """The run exits 4, every application in ``errors`` is an error in both reports (with the
+    module's message), the others are still compared, and no secret shows anywhere."""
+    assert result.returncode == COULD_NOT_CHECK, result.stdout[-4000:] + result.stderr[-2000:]
+    data, junit = report(env)
+    statuses = {app["name"]: app["status"] for app in data["applications"]}
+    assert statuses == {name: "error" if name in errors else "in_sync" for name in APP_NAMES}
+    assert data["status"] == "error" and data["drift"] is True and data["errors"] == len(errors)
+    for app in data["applications"]:
+        if app["name"] in errors:
+            assert re.search(errors[app["name"]], app["error"]), app
+    assert junit.get("errors") == str(len(errors)) and junit.get("failures") == "0"
+    assert {case.get("name") for case in junit.iter("testcase") if case.find("error") is not None} == set(errors)
+    assert "could not check %d application(s)" % len(errors) in result.stdout
+    assert "in sync" not in " ".join(line for line in result.stdout.splitlines() if any(name in line for name in errors))
+    everything = json.dumps(data) + ET.tostring(junit, encoding="unicode") + result.stdout + result.stderr
+    for secret in (HOOK_PASSWORD, *secrets):
+        assert secret not in everything
+
+
+def test_wrong_credentials_are_an_error_for_every_provider(converged, env):
+    converged.state.clear_requests()
+
+    result = run("drift.yml", dict(env, **WRONG_CREDENTIALS))
+
+    assert_could_not_check(result, env, {name: r"40[13]|[Aa]uthenticat|[Uu]nauthori[sz]ed|credentials" for name in APP_NAMES},
+                           secrets=[WRONG_SECRET])
+    assert writes(converged) == []
+
+
+def test_a_provider_answering_500_is_an_error_for_every_provider(converged, env):
+    response = requests.post(converged.url + "/_sandbox/faults", json={"kind": "status", "status": 500, "count": None}, timeout=10)
+    assert response.status_code in (200, 201), response.text
+    converged.state.clear_requests()
+    try:
+        result = run("drift.yml", env)
+    finally:
+        requests.delete(converged.url + "/_sandbox/faults", timeout=10).raise_for_status()
+
+    assert_could_not_check(result, env, {name: r"500" for name in APP_NAMES})
+    assert writes(converged) == []
+
+
+def test_an_unreachable_api_url_is_an_error_for_every_provider(converged, env):
+    closed = closed_loopback_url()
+
+    result = run("drift.yml", dict(env, **{name: closed for name in API_URL_VARS}))
+
+    assert_could_not_check(result, env, {name: r"(?i)127\.0\.0\.1|connect|refused|no answer" for name in APP_NAMES})
+
+
+def test_a_change_the_module_refuses_is_an_error_and_the_rest_is_still_compared(converged, env):
+    """Fallback credentials added at Bandwidth out of band: any change to voice-ivr needs a PUT that would
+    drop them (Bandwidth never returns their password), so the module refuses; the report says so."""
+    app = next(app for app in requests.get(converged.url + "/_sandbox/bandwidth/applications", timeout=10).json()["applications"]
+               if app["AppName"] == "voice-ivr")
+    requests.patch("%s/_sandbox/bandwidth/applications/%s" % (converged.url, app["ApplicationId"]), timeout=10,
+                   json={"CallStatusMethod": "GET",
+                         "CallInitiatedFallbackCreds": {"UserId": "console-user", "Password": "set-in-the-console"}}).raise_for_status()
+    converged.state.clear_requests()
+    try:
+        result = run("drift.yml", env)
+        sent = writes(converged)
+    finally:  # converge.yml refuses this application too (rightly): remove it, the next test's converge recreates it
+        requests.delete("%s/_sandbox/bandwidth/applications/%s" % (converged.url, app["ApplicationId"]), timeout=10).raise_for_status()
+
+    assert_could_not_check(result, env, {"voice-ivr": r"call_initiated_fallback_creds"}, secrets=["set-in-the-console"])
+    assert sent == []
+
+
+def test_drift_and_could_not_check_have_different_exit_codes(converged, env):
+    apps = requests.get(converged.url + "/_sandbox/twilio/applications", timeout=10).json()["applications"]
+    sid = next(app["sid"] for app in apps if app["friendly_name"] == "support-line")
+    requests.patch("%s/_sandbox/twilio/applications/%s" % (converged.url, sid), json={"voice_method": "GET"}, timeout=10).raise_for_status()
+
+    drifted = run("drift.yml", env)
+    assert drifted.returncode == DRIFT, drifted.stdout[-3000:]
+    assert report(env)[0]["status"] == "drift"
+
+    both = run("drift.yml", dict(env, VOBIZ_AUTH_TOKEN=WRONG_SECRET))
+    assert both.returncode == COULD_NOT_CHECK, both.stdout[-3000:]
+    data, _junit = report(env)
+    assert data["status"] == "error"
+    assert {app["name"]: app["status"] for app in data["applications"]}["support-line"] == "drift"

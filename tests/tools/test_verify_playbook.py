@@ -7,7 +7,9 @@ refused; and a callback that stops working makes verify_callbacks.yml fail."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
+import socket
 import subprocess
 import sys
 import threading
@@ -148,3 +150,56 @@ def test_verify_callbacks_fails_when_a_callback_stops_working(verified):
     assert verify.returncode != 0, verify.stdout[-4000:]
     assert "twilio support-line: 3 callback(s) ok, 1 failed" in verify.stdout
     assert "callbacks failed in: support-line" in verify.stdout
+
+
+# ---- an application that could not be read or checked is an error (exit code 4) -------------
+WRONG_SECRET = "wrong-secret-Pk20ma"
+APP_LINES = ("twilio support-line", "bandwidth sms-gateway", "bandwidth voice-ivr", "vonage contact-center", "vobiz field-service")
+
+
+def play_with(world, playbook, **env):
+    return subprocess.run([str(PLAYBOOK), "playbooks/" + playbook, *world["args"]], cwd=ROOT, env=dict(world["env"], **env),
+                          check=False, capture_output=True, text=True, timeout=600)
+
+
+def assert_every_application_is_an_error(result, pattern, secrets=()):
+    assert result.returncode == 4, result.stdout[-4000:] + result.stderr[-2000:]
+    for line in APP_LINES:
+        found = re.search(r'"%s: ERROR ([^"]*)"' % re.escape(line), result.stdout)
+        assert found, (line, result.stdout[-4000:])
+        assert re.search(pattern, found.group(1)), found.group(1)
+    assert "could not check 5 application(s)" in result.stdout
+    assert "callback(s) ok" not in result.stdout
+    for secret in (HOOK_PASSWORD, *secrets):
+        assert secret not in result.stdout + result.stderr
+
+
+def test_verify_with_wrong_credentials_is_an_error_for_every_provider(verified):
+    world, _out = verified
+
+    result = play_with(world, "verify_callbacks.yml", TWILIO_AUTH_TOKEN=WRONG_SECRET, BW_PASSWORD=WRONG_SECRET,
+                       VONAGE_API_SECRET=WRONG_SECRET, VOBIZ_AUTH_TOKEN=WRONG_SECRET)
+
+    assert_every_application_is_an_error(result, r"40[13]|[Aa]uthenticat|[Uu]nauthori[sz]ed|credentials", secrets=[WRONG_SECRET])
+
+
+def test_verify_with_a_provider_answering_500_is_an_error_for_every_provider(verified):
+    world, _out = verified
+    requests.post(world["sandbox"].url + "/_sandbox/faults", json={"kind": "status", "status": 500, "count": None}, timeout=10).raise_for_status()
+    try:
+        result = play_with(world, "verify_callbacks.yml")
+    finally:
+        requests.delete(world["sandbox"].url + "/_sandbox/faults", timeout=10).raise_for_status()
+
+    assert_every_application_is_an_error(result, r"500")
+
+
+def test_verify_with_an_unreachable_api_url_is_an_error_for_every_provider(verified):
+    world, _out = verified
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = "http://127.0.0.1:%d" % probe.getsockname()[1]
+
+    result = play_with(world, "verify_callbacks.yml", TWILIO_API_URL=closed, BW_API_URL=closed, VONAGE_API_URL=closed, VOBIZ_API_URL=closed)
+
+    assert_every_application_is_an_error(result, r"(?i)127\.0\.0\.1|connect|refused|no answer")

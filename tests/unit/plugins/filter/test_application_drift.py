@@ -44,10 +44,37 @@ def test_the_filter_agrees_with_the_module_in_check_mode(sandbox, run_module, ca
         assert sorted(checked["differences"]) == by_name[name]["differences"]
 
 
-def test_unknown_provider_and_option_are_refused():
-    with pytest.raises(AnsibleFilterError, match="provider must be one of"):
-        application_drift([{"name": "x", "provider": "fax", "options": {}}], {})
-    with pytest.raises(AnsibleFilterError, match="unknown option"):
-        application_drift([{"name": "x", "provider": "twilio", "options": {"colour": "blue"}}], {"twilio": []})
+def test_an_unknown_provider_or_option_is_an_error_for_that_application_only():
+    results = application_drift([
+        {"name": "fax", "provider": "fax", "options": {}},
+        {"name": "typo", "provider": "twilio", "options": {"friendly_name": "typo", "colour": "blue"}},
+        {"name": "fine", "provider": "twilio", "options": {"friendly_name": "fine"}},
+    ], {"twilio": []})
+
+    by_name = {result["name"]: result for result in results}
+    assert by_name["fax"]["status"] == "error" and "provider must be one of" in by_name["fax"]["error"]
+    assert by_name["typo"]["status"] == "error" and "colour" in by_name["typo"]["error"]
+    assert by_name["fine"]["status"] == "missing"
+    assert all(result["drift"] for result in results)
+
+
+def test_a_missing_listing_is_refused():
     with pytest.raises(AnsibleFilterError, match="no listing"):
         application_drift([{"name": "x", "provider": "twilio", "options": {"friendly_name": "x"}}], {})
+
+
+def test_options_are_converted_as_the_module_converts_them():
+    """Aliases, "yes"/"no", numbers as strings: what the module takes is compared as the module compares it."""
+    listing = [{"sid": "AP" + "0" * 32, "friendly_name": "conv", "voice_method": "POST", "voice_caller_id_lookup": False}]
+
+    [same] = application_drift([{"name": "conv", "provider": "twilio",
+                                 "options": {"friendly_name": "conv", "voice_method": "POST", "voice_caller_id_lookup": "no"}}],
+                               {"twilio": listing})
+    [other] = application_drift([{"name": "conv", "provider": "twilio",
+                                  "options": {"friendly_name": "conv", "voice_caller_id_lookup": "yes"}}], {"twilio": listing})
+    [invalid] = application_drift([{"name": "conv", "provider": "twilio",
+                                    "options": {"friendly_name": "conv", "voice_method": "post"}}], {"twilio": listing})
+
+    assert same["status"] == "in_sync"
+    assert other["status"] == "drift" and other["differences"] == ["voice_caller_id_lookup"]
+    assert invalid["status"] == "error" and "voice_method" in invalid["error"] and "GET, POST" in invalid["error"]

@@ -175,10 +175,12 @@ def test_check_mode_reports_out_of_band_drift_without_writing(sandbox, bw, run_m
     result = run_module(bandwidth_application.main, bw.voice(), check_mode=True)
 
     assert result["changed"] is True
-    assert result["differences"] == ["call_initiated_callback_url"]
+    # The repair is a PUT of the whole application, which carries the passwords the task gives: it says so.
+    assert result["differences"] == ["call_initiated_callback_url", "call_initiated_fallback_creds.password", "callback_creds.password"]
     assert result["diff"]["before"]["call_initiated_callback_url"] == "https://attacker.example.net/voice"
     assert result["diff"]["after"]["call_initiated_callback_url"] == "https://hooks.example.com/voice"
-    assert "password" not in json.dumps(result["diff"])  # on_create: the passwords are not a change
+    assert "password" not in json.dumps(result["diff"]["before"])  # Bandwidth never returns one
+    assert result["diff"]["after"]["callback_creds"]["password"] == "********"
     assert sandbox.writes(PROVIDER) == []
     assert bw.record(app_id)["CallInitiatedCallbackUrl"] == "https://attacker.example.net/voice"
 
@@ -209,7 +211,7 @@ def test_updating_one_url_keeps_every_other_field_and_the_credentials(sandbox, b
         call_initiated_fallback_creds={"user_id": "fbuser", "password": FALLBACK_PASSWORD}))
 
     assert result["changed"] is True
-    assert result["differences"] == ["call_status_callback_url"]
+    assert result["differences"] == ["call_initiated_fallback_creds.password", "call_status_callback_url", "callback_creds.password"]
     [write] = sandbox.writes(PROVIDER)
     assert write["method"] == "PUT" and write["path"].endswith("/applications/" + app_id)
     root = body_of(write)
@@ -264,7 +266,8 @@ def test_second_run_with_passwords_converges(sandbox, bw, run_module):
     sandbox.clear_requests()
     second = run_module(bandwidth_application.main, options)
 
-    assert first["changed"] is True and first["differences"] == ["call_status_callback_url"]
+    assert first["changed"] is True
+    assert first["differences"] == ["call_initiated_fallback_creds.password", "call_status_callback_url", "callback_creds.password"]
     assert second["changed"] is False
     assert len(sandbox.reads(PROVIDER)) == 1 and sandbox.writes(PROVIDER) == []
 
@@ -310,7 +313,7 @@ def test_empty_credentials_remove_them_explicitly(sandbox, bw, run_module):
     removed = run_module(bandwidth_application.main, options)
     again = run_module(bandwidth_application.main, options)
 
-    assert removed["changed"] is True and removed["differences"] == ["call_initiated_fallback_creds"]
+    assert removed["changed"] is True and removed["differences"] == ["call_initiated_fallback_creds", "callback_creds.password"]
     assert "call_initiated_fallback_creds" not in removed["diff"]["after"]
     assert again["changed"] is False
     record = bw.record(app_id)
@@ -402,7 +405,8 @@ def test_application_id_identifies_and_app_name_renames(sandbox, bw, run_module)
 
     result = run_module(bandwidth_application.main, bw.voice(application_id=app_id, app_name="renamed"))
 
-    assert result["changed"] is True and result["differences"] == ["app_name"]
+    assert result["changed"] is True
+    assert result["differences"] == ["app_name", "call_initiated_fallback_creds.password", "callback_creds.password"]
     assert [app["AppName"] for app in bw.apps()] == ["renamed"]
 
 
