@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_drift_playbook import COULD_NOT_CHECK, HOOK_PASSWORD, WRONG_SECRET, converged, env, report, run, sandbox  # noqa: F401
+import test_drift_playbook as drift_playbook
+from test_drift_playbook import COULD_NOT_CHECK, HOOK_PASSWORD, WRONG_SECRET, report, run
+
+# the sandbox and playbook fixtures of test_drift_playbook.py
+sandbox = drift_playbook.sandbox
+env = drift_playbook.env
+converged = drift_playbook.converged
 
 CHROMIUM = os.environ.get("CPAAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -33,7 +39,7 @@ def twilio_sid(sandbox_url, name):
     return next(app["sid"] for app in apps if app["friendly_name"] == name)
 
 
-def test_the_html_report_says_what_the_json_report_says(converged, env):  # noqa: F811
+def test_the_html_report_says_what_the_json_report_says(converged, env):
     url = converged.url
     # drift: a hostile value at the provider, and a changed password inside a URL
     requests.patch("%s/_sandbox/twilio/applications/%s" % (url, twilio_sid(url, "support-line")), timeout=10,

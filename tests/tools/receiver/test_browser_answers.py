@@ -42,8 +42,8 @@ def test_endpoint_health_says_working_refusing_or_silent(page, served_receiver):
     url = served.url
     # once working, now refused for a wrong password (twice) and once for an unknown user
     assert requests.post(url + "/bandwidth/voice", json={}, auth=("bwuser", "bw-pass"), timeout=10).status_code == 200
-    for _ in range(2):
-        assert requests.post(url + "/bandwidth/voice", json={}, auth=("bwuser", "not-it"), timeout=10).status_code == 401
+    wrong_password = [requests.post(url + "/bandwidth/voice", json={}, auth=("bwuser", "not-it"), timeout=10) for attempt in (1, 2)]
+    assert [answer.status_code for answer in wrong_password] == [401, 401]
     assert requests.post(url + "/bandwidth/voice", json={}, auth=("someone", "bw-pass"), timeout=10).status_code == 401
     # never accepted: signed for another URL than the one the receiver is reached at
     params = {"CallSid": "CA1"}
