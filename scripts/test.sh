@@ -111,6 +111,8 @@ ensure_browser() {
   else
     echo "warning: the receiver's browser tests are skipped" >&2
   fi
+  # the "copy as curl" browser test runs the copied command with the real curl
+  ensure_debian_packages curl "the receiver's copy-as-curl test" curl || true
 }
 
 # The receiver's PostgreSQL store is tested against a real server: Debian's binaries, run by
