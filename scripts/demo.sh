@@ -100,7 +100,7 @@ step "Summary"
 cat <<EOF
 - a Twilio application was created, left alone on a rerun, its out-of-band change shown in check mode, deleted;
 - 5 applications on Twilio, Bandwidth (messaging and voice), Vonage and Vobiz were converged, and a rerun changed nothing;
-- a change made in a provider's console was caught by drift.yml (report: $DRIFT_DIR/drift-report.json and .xml), then repaired;
+- a change made in a provider's console was caught by drift.yml (report: $DRIFT_DIR/drift-report.json, .xml and .html), then repaired;
 - callback_check proved every callback answers as its provider needs and refuses missing or wrong
   credentials and wrong signatures, with the receiver's own verdict on every request;
 - the sandbox fired every kind of event; the receiver verified method, credentials and signatures,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the project, in the order a failure is cheapest to find.
-# Usage: scripts/test.sh [all|lint|sanity|units|tools|integration|molecule]...
+# Usage: scripts/test.sh [all|lint|sanity|units|tools|integration|molecule|installed]...
 # (`make test` runs `all`; `make lint`, `make sanity`... run one step; `tools` is the
 # sandbox's, the receiver's and the contract suites, also runnable alone as `sandbox`,
 # `receiver` and `contract`.)
@@ -111,6 +111,8 @@ ensure_browser() {
   else
     echo "warning: the receiver's browser tests are skipped" >&2
   fi
+  # the "copy as curl" browser test runs the copied command with the real curl
+  ensure_debian_packages curl "the receiver's copy-as-curl test" curl || true
 }
 
 # The receiver's PostgreSQL store is tested against a real server: Debian's binaries, run by
@@ -179,6 +181,14 @@ molecule() {
   command molecule test --all
 }
 
+# The collection as users get it: the built tarball, Galaxy's import checks, an execution-environment
+# definition, and the installed copy run on the oldest and the newest ansible-core it supports
+# (scripts/installed.sh; `make matrix` runs every minor release in between).
+installed() {
+  section "the built collection as users install it (scripts/installed.sh)"
+  bash scripts/installed.sh
+}
+
 run_step() {
   STEP_START=$SECONDS
   CURRENT_STEP=$1
@@ -191,9 +201,9 @@ steps=("$@")
 ((${#steps[@]})) || steps=(all)
 for step in "${steps[@]}"; do
   case $step in
-    all) for s in lint sanity units tools integration molecule; do run_step "$s"; done ;;
-    lint | sanity | units | tools | sandbox | receiver | contract | integration | molecule) run_step "$step" ;;
-    *) echo "unknown step: $step (steps: all lint sanity units tools sandbox receiver contract integration molecule)" >&2; exit 2 ;;
+    all) for s in lint sanity units tools integration molecule installed; do run_step "$s"; done ;;
+    lint | sanity | units | tools | sandbox | receiver | contract | integration | molecule | installed) run_step "$step" ;;
+    *) echo "unknown step: $step (steps: all lint sanity units tools sandbox receiver contract integration molecule installed)" >&2; exit 2 ;;
   esac
 done
 section "all requested test steps passed"

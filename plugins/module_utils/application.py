@@ -55,6 +55,11 @@ class ApplicationAdapter:
     secret_keys = ()                 # keys whose values never appear in output
     defaults = {}                    # key -> value the provider fills in when it is not set
 
+    @staticmethod
+    def unused_credentials(params):
+        """Credential options this run does not sign in with (they may be left empty)."""
+        return ()
+
     def __init__(self, module, client=None):
         self.module = module
         self.params = module.params

@@ -78,8 +78,6 @@ def build_module(argument_spec, **kwargs):
         if problem:
             module.fail_json(msg=problem)
     problem = check_bounds(module.params)
-    if problem is None:
-        problem = check_credentials(spec, module.params)
     if problem:
         module.fail_json(msg=problem)
     return module
@@ -95,12 +93,13 @@ def check_bounds(params):
     return None
 
 
-def check_credentials(spec, params):
+def check_credentials(spec, params, unused=()):
     """A credential given as "" (the usual shape of a CI secret that was not set) is refused before any
-    request, naming the option and the environment variable it may come from."""
+    request, naming the option and the environment variable it may come from. Credentials this run does
+    not use (``unused``: Twilio's auth token when an API key signs in) may stay empty."""
     for option, option_spec in sorted(spec.items()):
         fallback = option_spec.get("fallback")
-        if option == "api_url" or not fallback or fallback[0] is not env_fallback:
+        if option == "api_url" or option in unused or not fallback or fallback[0] is not env_fallback:
             continue
         value = params.get(option)
         if isinstance(value, str) and not value.strip():
@@ -111,6 +110,9 @@ def check_credentials(spec, params):
 
 def run(module, adapter_class, flow):
     """Run ``flow`` (ensure_application or describe_applications) and exit the module."""
+    problem = check_credentials(module.argument_spec, module.params, adapter_class.unused_credentials(module.params))
+    if problem:
+        module.fail_json(msg=problem)
     try:
         adapter = adapter_class(module)
         result = flow(adapter)

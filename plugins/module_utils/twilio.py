@@ -122,6 +122,16 @@ class TwilioApplicationAdapter(ApplicationAdapter):
     defaults = dict([(option, "POST") for option in METHOD_FIELDS]
                     + [(option, False) for option in BOOL_FIELDS])
 
+    @staticmethod
+    def unused_credentials(params):
+        # An API key signs in with its secret, else the account SID with the auth token; an
+        # empty variable of the way not taken (TWILIO_AUTH_TOKEN="" in CI) is no error.
+        def given(option):
+            return bool((params.get(option) or "").strip())
+        if given("api_key"):
+            return ("auth_token",)
+        return ("api_key", "api_secret") if not given("api_secret") else ()
+
     def make_client(self):
         params = self.params
         user = params.get("api_key") or params["account_sid"]

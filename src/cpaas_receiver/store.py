@@ -299,7 +299,7 @@ class Store:
             event["body"] = bytes(row["body"]) if row["body"] is not None else b""
         return event
 
-    def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100):
+    def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100, until=None):
         """Events without bodies: the newest first, or with ``after_id`` the next ones in id order."""
         clauses, args = [], []
         for column, value in (("endpoint", endpoint), ("provider", provider), ("verdict", verdict)):
@@ -309,6 +309,9 @@ class Store:
         if since is not None:
             clauses.append("received_at >= ?")
             args.append(since)
+        if until is not None:
+            clauses.append("received_at < ?")
+            args.append(until)
         if after_id is not None:
             clauses.append("id > ?")
             args.append(after_id)

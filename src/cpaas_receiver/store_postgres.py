@@ -201,7 +201,7 @@ class PostgresStore:
             event["body"] = bytes(row["body"]) if row["body"] is not None else b""
         return event
 
-    def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100):
+    def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100, until=None):
         """The newest events first; with ``after_id``, the events after that id, oldest first."""
         clauses, args = [], []
         for column, value in (("endpoint", endpoint), ("provider", provider), ("verdict", verdict)):
@@ -211,6 +211,9 @@ class PostgresStore:
         if since is not None:
             clauses.append("received_at >= %s")
             args.append(since)
+        if until is not None:
+            clauses.append("received_at < %s")
+            args.append(until)
         if after_id is not None:
             clauses.append("id > %s")
             args.append(int(after_id))

@@ -12,14 +12,18 @@ import hmac
 import json
 import secrets
 from functools import wraps
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from cpaas_webhooks.signatures import bearer_token
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from lxml import etree
 
-from .api import MAX_EVENT_ID, all_endpoints, event_id_in_range, parse_count, token_ok
+from .api import MAX_EVENT_ID, all_endpoints, event_id_in_range, parse_count, parse_since, token_ok
+from .config import PROVIDERS
+from .curl import as_curl
+from .explain import check_rows, endpoint_health
 from .sessions import LIFETIME, ReceiverSessionInterface, UiSessions
+from .store import VERDICTS
 
 bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -117,28 +121,70 @@ def logout():
     return redirect(url_for("ui.login"))
 
 
+FILTERS = ("endpoint", "provider", "verdict", "since", "until")
+
+
+def event_filters(args):
+    """The event list's filters from the page address: (for the store, as shown); ValueError names the bad one."""
+    shown = {name: args.get(name, "").strip() for name in FILTERS}
+    query = {}
+    if shown["endpoint"]:
+        query["endpoint"] = shown["endpoint"]
+    if shown["provider"]:
+        if shown["provider"] not in PROVIDERS:
+            raise ValueError("provider must be one of %s" % ", ".join(PROVIDERS))
+        query["provider"] = shown["provider"]
+    if shown["verdict"]:
+        if shown["verdict"] not in VERDICTS:
+            raise ValueError("verdict must be one of %s" % ", ".join(VERDICTS))
+        query["verdict"] = shown["verdict"]
+    for name in ("since", "until"):
+        if shown[name]:
+            try:
+                query[name] = parse_since(shown[name])
+            except ValueError as exc:
+                raise ValueError(str(exc).replace("since", name, 1)) from exc
+            shown[name] = query[name][:19]  # the form's datetime-local field shows UTC, to the second
+    return query, shown
+
+
 @bp.get("/")
 @login_required
 def index():
-    summary = current_app.store.summary()
+    store = current_app.store
+    summary = store.summary()
     endpoints = []
     for endpoint in all_endpoints():
         info = summary.get(endpoint.path, {"counts": {}, "last": None})
-        endpoints.append({"endpoint": endpoint.public(), "counts": info["counts"], "last": info["last"]})
+        endpoints.append({"endpoint": endpoint.public(), "counts": info["counts"], "last": info["last"],
+                          "health": endpoint_health(store, endpoint.path)})
     unexpected = summary.get(None, {"counts": {}, "last": None})
-    events = current_app.store.list_events(limit=50)
-    return render_template("index.html", endpoints=endpoints, unexpected=unexpected, events=events)
+    filter_error, status = None, 200
+    try:
+        query, shown = event_filters(request.args)
+    except ValueError as exc:
+        filter_error, status = str(exc), 400
+        query, shown = None, {name: request.args.get(name, "") for name in FILTERS}
+    events = store.list_events(limit=50, **query) if query is not None else []
+    # the live list asks its feed with the page's filters; no feed while a filter is wrong
+    feed_url = url_for("ui.events_json") + "?" + urlencode({k: v for k, v in shown.items() if v}) if query is not None else ""
+    return render_template("index.html", endpoints=endpoints, unexpected=unexpected, events=events, filters=shown,
+                           filter_error=filter_error, providers=PROVIDERS, verdicts=VERDICTS,
+                           filtered=any(shown.values()), feed_url=feed_url), status
 
 
 @bp.get("/events.json")
 @login_required
 def events_json():
-    """The events after ``after_id``, oldest first, a page at a time (``more`` when another page waits)."""
+    """The events after ``after_id``, oldest first, a page at a time (``more`` when another page waits).
+
+    Takes the page's filters too, so the live list shows only what the filtered page shows."""
     try:
         after_id = parse_count(request.args, "after_id", 0, MAX_EVENT_ID, default=0)
+        query, _shown = event_filters(request.args)
     except ValueError as exc:
         return jsonify({"error": str(exc)}), 400
-    events = current_app.store.list_events(after_id=after_id, limit=LIVE_PAGE + 1)
+    events = current_app.store.list_events(after_id=after_id, limit=LIVE_PAGE + 1, **query)
     return jsonify({"events": events[:LIVE_PAGE], "more": len(events) > LIVE_PAGE})
 
 
@@ -199,4 +245,6 @@ def event(event_id):
         abort(404)
     body = pretty_body(found["body"], found["content_type"]) if found["body_stored"] else None
     checks = json.dumps(found["checks"], indent=2, ensure_ascii=False)
-    return render_template("event.html", event=found, body=body, checks=checks)
+    endpoint = next((e.public() for e in all_endpoints() if e.path == found["endpoint"]), None)
+    return render_template("event.html", event=found, body=body, checks=checks, check_rows=check_rows(found, endpoint),
+                           curl=as_curl(found))

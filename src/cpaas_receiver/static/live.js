@@ -2,13 +2,16 @@
 // The feed answers the events after the newest row shown, oldest first, a page at a
 // time; while it says there is more, the next page is asked for at once, so a burst
 // larger than a page is shown whole and in order.
+// The feed's address carries the page's filters, so the live list shows only what the
+// filtered page shows.
 // Values come from callers: they are only ever set with textContent.
 (function () {
   "use strict";
   var table = document.getElementById("events");
   if (!table) { return; }
   var tbody = table.querySelector("tbody");
-  var feed = table.getAttribute("data-feed");
+  var feed = table.getAttribute("data-feed");  // carries the page's filters
+  if (!feed) { return; }
   var base = table.getAttribute("data-event-base");
   var status = document.getElementById("live-status");
 
@@ -47,7 +50,7 @@
   }
 
   function poll() {
-    fetch(feed + "?after_id=" + lastId(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    fetch(feed + (feed.indexOf("?") < 0 ? "?" : "&") + "after_id=" + lastId(), { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
       .then(function (data) {
         data.events.forEach(addRow);

@@ -190,6 +190,8 @@ def test_event_pages_show_hostile_content_escaped(page, hostile):
     page.goto(served.url + "/ui/events/%d" % ids["hostile_user"])
     assert XSS in page.locator("dl.facts").inner_text()
     assert "Basic [redacted; user name: " + XSS + "]" in page.locator("#headers").inner_text()
+    assert "user %s: unknown user name" % XSS in page.locator("#check-rows").inner_text()  # the checks as sentences
+    assert '-u "$CALLBACK_USER:$CALLBACK_PASSWORD"' in page.locator("#curl").inner_text()  # a placeholder, not the name sent
     assert_nothing_ran(page)
 
     page.goto(served.url + "/ui/events/%d" % ids["hostile_path"])

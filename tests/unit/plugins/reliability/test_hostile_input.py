@@ -246,3 +246,20 @@ def test_an_empty_credential_is_refused_naming_the_option_and_its_variable(sandb
     assert result.get("failed") is True, result
     assert option in result["msg"] and variable in result["msg"], result["msg"]
     assert sandbox.requests() == [], "requests were sent with an empty credential"
+
+
+@pytest.mark.parametrize("unused, value, login", [
+    ("auth_token", "", {"api_key": "TWILIO_API_KEY", "api_secret": "TWILIO_API_SECRET"}),
+])
+def test_an_empty_credential_of_the_login_not_used_is_no_error(sandbox, run_module, unused, value, login):
+    """Twilio signs in with an API key or with the auth token: the other's empty variable does not stop the run."""
+    twilio = next(case for case in LANDED if case.name == "twilio")
+    args = dict(twilio.auth(sandbox), **{twilio.name_option: "unused-credential"})
+    args.update({option: sandbox.credentials.get(variable, variable) for option, variable in login.items()})
+    args[unused] = value
+
+    result = run_module(twilio.module.main, args)
+
+    assert result.get("failed") is not True, result
+    assert result["changed"] is True
+    assert sandbox.requests(), "the run reached the provider"
