@@ -165,10 +165,9 @@ def test_ansible_runner_from_a_private_data_directory(installed, sandbox, tmp_pa
     data_dir = tmp_path / "runner"
     (data_dir / "env").mkdir(parents=True)
     (data_dir / "inventory").mkdir()
-    (data_dir / "project").mkdir()
-    for name in ("converge.yml", "drift.yml", "tasks", "templates"):
-        source = installed.collection_dir / "playbooks" / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, data_dir / "project" / name)
+    # The project is the collection's playbooks folder as it is installed (its tasks, vars, templates
+    # and library come along), as a user copies it into an AWX project.
+    shutil.copytree(installed.collection_dir / "playbooks", data_dir / "project")
     inventory = "localhost ansible_connection=local ansible_python_interpreter=%s\n" % installed.python
     (data_dir / "inventory" / "hosts").write_text(inventory)
     envvars = dict(sandbox.variables, ANSIBLE_COLLECTIONS_PATH=str(installed.collections),

@@ -199,7 +199,9 @@ def test_a_404_of_the_provider_means_absent():
 ])
 def test_json_answers_are_checked_for_type_and_shape(content_type, body, expected):
     http = _json_client((200, {"Content-Type": content_type}, body))
-    check = lambda body: None if "sid" in body else "no sid"  # noqa: E731 - a one-line shape rule
+
+    def check(answer):
+        return None if "sid" in answer else "no sid"
 
     if expected is None:
         assert http.request_json("GET", "apps/1", check=check) == (200, {"sid": "AP1"})

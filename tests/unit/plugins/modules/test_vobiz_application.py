@@ -78,8 +78,8 @@ def test_create_sends_json_reads_it_back_and_reports_change(sandbox, vobiz, run_
         "message_url": "https://hooks.example.com/message", "default_number_app": True, "log_incoming_messages": False}
     # the create answer is only an acknowledgement: the application is fetched after it
     # (then the list is read once more: no other run created an application of that name meanwhile)
-    assert [read["path"] for read in sandbox.reads(PROVIDER)][-2:] == ["%s%s/" % (vobiz.collection_path, app["app_id"]),
-                                                                        vobiz.collection_path]
+    expected_reads = ["%s%s/" % (vobiz.collection_path, app["app_id"]), vobiz.collection_path]
+    assert [read["path"] for read in sandbox.reads(PROVIDER)][-2:] == expected_reads
     [stored] = vobiz.apps()
     assert stored["app_name"] == "support-line" and stored["default_app"] is True and stored["log_incoming_message"] is False
 
