@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: bandwidth_applications
 short_description: Converge every Bandwidth application of an account in one task
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Converges a list of Bandwidth applications with one listing of the account, writing only what differs.
   - Each element of O(applications) takes exactly the options of M(cpaas.callbacks.bandwidth_application) except the
@@ -27,13 +27,7 @@ author:
 extends_documentation_fragment:
   - cpaas.callbacks.bandwidth
   - cpaas.callbacks.common
-attributes:
-  check_mode:
-    support: full
-    description: Check mode sends no write request; it reports every change, and every application a purge would delete.
-  diff_mode:
-    support: full
-    description: One diff per changed (or purged) application, with secrets masked.
+  - cpaas.callbacks.applications
 options:
   applications:
     description:
@@ -42,21 +36,6 @@ options:
     type: list
     elements: dict
     required: true
-  purge:
-    description:
-      - Delete the applications whose name starts with O(purge_scope) and that O(applications) does not declare.
-    type: bool
-    default: false
-  purge_scope:
-    description:
-      - The name prefix of the applications this list owns. Required with O(purge=true); applications whose name
-        does not start with it are never deleted.
-    type: str
-  parallel:
-    description:
-      - How many write requests run at a time (1 to 16). A C(429) answer's C(Retry-After) holds all of them.
-    type: int
-    default: 4
 seealso:
   - module: cpaas.callbacks.bandwidth_application
   - module: cpaas.callbacks.bandwidth_application_info
