@@ -12,7 +12,8 @@ import yaml
 from ansible_collections.cpaas.callbacks.plugins.module_utils import bandwidth, twilio, vobiz, vonage
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
 
-TASKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "tasks")
+PLAYBOOKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks")
+TASKS = os.path.join(PLAYBOOKS, "tasks")
 PROVIDERS = {"bandwidth": bandwidth, "twilio": twilio, "vobiz": vobiz, "vonage": vonage}
 
 
@@ -20,15 +21,27 @@ def module_options(provider):
     return set(PROVIDERS[provider].APPLICATION_ARGUMENT_SPEC) | set(COMMON_ARGUMENT_SPEC)
 
 
-def load(name):
-    with open(os.path.join(TASKS, name)) as handle:
+def load(name, folder=TASKS):
+    with open(os.path.join(folder, name)) as handle:
         return yaml.safe_load(handle)
+
+
+OPTION_LISTS = load("module_options.yml", os.path.join(PLAYBOOKS, "vars"))
 
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
 def test_the_guard_knows_exactly_the_modules_options(provider):
-    guard = next(task for task in load("application.yml") if "ansible.builtin.assert" in task)
-    assert set(guard["vars"]["cpaas_module_options"][provider]) == module_options(provider)
+    assert set(OPTION_LISTS["cpaas_module_options"][provider]) == module_options(provider)
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_the_account_options_are_the_credentials_and_connection_options(provider):
+    """What account.yml takes once per provider, and passes by name to <provider>_applications."""
+    account = set(OPTION_LISTS["cpaas_account_options"][provider])
+    assert account == set(PROVIDERS[provider].AUTH_ARGUMENT_SPEC) | set(COMMON_ARGUMENT_SPEC)
+    task = next(task for task in load("account.yml") if "cpaas.callbacks.%s_applications" % provider in task)
+    arguments = task["cpaas.callbacks.%s_applications" % provider]
+    assert set(arguments) == account | {"applications"}
 
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
