@@ -162,12 +162,15 @@ def test_vonage_time_claims_agree_with_the_sdk(receiver, case):
 
 
 def test_vonage_iat_in_the_future_refused_beyond_the_documented_skew():
+    # The SDK checks against the clock, so "now" is read here, not when the module was imported
+    # (the suite may run for minutes before this test).
+    now = int(time.time())
     body = b"{}"
     claims = {"payload_hash": hashlib.sha256(body).hexdigest()}
-    within = vonage_token(dict(claims, iat=NOW + 30))
-    beyond = vonage_token(dict(claims, iat=NOW + 120))
-    assert sig.vonage_verify(VONAGE_SECRET, within, body, now=NOW)  # 30 s ahead: clock skew, accepted
-    verdict = sig.vonage_verify(VONAGE_SECRET, beyond, body, now=NOW)
+    within = vonage_token(dict(claims, iat=now + 30))
+    beyond = vonage_token(dict(claims, iat=now + 120))
+    assert sig.vonage_verify(VONAGE_SECRET, within, body, now=now)  # 30 s ahead: clock skew, accepted
+    verdict = sig.vonage_verify(VONAGE_SECRET, beyond, body, now=now)
     assert not verdict and verdict.reason == "not_yet_valid" and "iat" in verdict.detail
     assert not sdk_accepts(beyond)
 
