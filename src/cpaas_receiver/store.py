@@ -85,6 +85,55 @@ INSERT_EVENT = (
 VERDICTS = ("accepted", "method_not_allowed", "unauthorized", "bad_signature", "too_large", "incomplete", "unexpected")
 
 
+def event_values(event):
+    """The INSERT_EVENT values of an event, for either store."""
+    return (
+        event.get("received_at") or utcnow(),
+        event.get("endpoint"),
+        event.get("provider"),
+        event["method"],
+        event["path"],
+        event.get("query", ""),
+        event.get("url", ""),
+        event.get("remote_addr"),
+        event.get("content_type"),
+        json.dumps(event.get("headers", [])),
+        event.get("body"),
+        event.get("body_size", 0),
+        bool(event.get("body_stored", True)),
+        event.get("auth_user"),
+        event["verdict"],
+        event["status"],
+        json.dumps(event.get("checks", {})),
+    )
+
+
+def event_from_row(row, with_body):
+    """An event as the API shows it, from a row of either store."""
+    event = {
+        "id": row["id"],
+        "received_at": row["received_at"],
+        "endpoint": row["endpoint"],
+        "provider": row["provider"],
+        "method": row["method"],
+        "path": row["path"],
+        "query": row["query"],
+        "url": row["url"],
+        "remote_addr": row["remote_addr"],
+        "content_type": row["content_type"],
+        "body_size": row["body_size"],
+        "body_stored": bool(row["body_stored"]),
+        "auth_user": row["auth_user"],
+        "verdict": row["verdict"],
+        "status": row["status"],
+        "checks": json.loads(row["checks"]),
+    }
+    if with_body:
+        event["headers"] = [list(h) for h in json.loads(row["headers"])]
+        event["body"] = bytes(row["body"]) if row["body"] is not None else b""
+    return event
+
+
 class StoreError(RuntimeError):
     """The event store cannot be used (unreachable, or a schema this receiver does not know)."""
 
@@ -224,35 +273,13 @@ class Store:
 
     def add_event(self, event):
         """Insert an event and commit (together with the events of other threads); return its id."""
-        return self._group_commit().submit(self._event_values(event))
+        return self._group_commit().submit(event_values(event))
 
     def _group_commit(self):
         committer = getattr(self, "_committer", None)
         if committer is None or committer.pid != os.getpid():
             committer = self._committer = GroupCommit(self._write_events)
         return committer
-
-    @staticmethod
-    def _event_values(event):
-        return (
-            event.get("received_at") or utcnow(),
-            event.get("endpoint"),
-            event.get("provider"),
-            event["method"],
-            event["path"],
-            event.get("query", ""),
-            event.get("url", ""),
-            event.get("remote_addr"),
-            event.get("content_type"),
-            json.dumps(event.get("headers", [])),
-            event.get("body"),
-            event.get("body_size", 0),
-            1 if event.get("body_stored", True) else 0,
-            event.get("auth_user"),
-            event["verdict"],
-            event["status"],
-            json.dumps(event.get("checks", {})),
-        )
 
     def _write_events(self, rows):
         """One transaction for ``rows``; their ids, in order. Committed (WAL synced) on return."""
@@ -273,31 +300,6 @@ class Store:
             lock = self._local.write_lock = WriteLock(self.path + ".write-lock")
             self._local.lock_pid = os.getpid()
         return lock
-
-    @staticmethod
-    def _row(row, with_body):
-        event = {
-            "id": row["id"],
-            "received_at": row["received_at"],
-            "endpoint": row["endpoint"],
-            "provider": row["provider"],
-            "method": row["method"],
-            "path": row["path"],
-            "query": row["query"],
-            "url": row["url"],
-            "remote_addr": row["remote_addr"],
-            "content_type": row["content_type"],
-            "body_size": row["body_size"],
-            "body_stored": bool(row["body_stored"]),
-            "auth_user": row["auth_user"],
-            "verdict": row["verdict"],
-            "status": row["status"],
-            "checks": json.loads(row["checks"]),
-        }
-        if with_body:
-            event["headers"] = [list(h) for h in json.loads(row["headers"])]
-            event["body"] = bytes(row["body"]) if row["body"] is not None else b""
-        return event
 
     def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100, until=None):
         """Events without bodies: the newest first, or with ``after_id`` the next ones in id order."""
@@ -323,11 +325,11 @@ class Store:
             "SELECT * FROM events%s ORDER BY id %s LIMIT ?" % (where, order),  # noqa: S608 - clauses are fixed strings
             (*args, int(limit)),
         ).fetchall()
-        return [self._row(r, with_body=False) for r in rows]
+        return [event_from_row(r, with_body=False) for r in rows]
 
     def get_event(self, event_id):
         row = self._conn().execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
-        return self._row(row, with_body=True) if row else None
+        return event_from_row(row, with_body=True) if row else None
 
     def clear_events(self, endpoint=None):
         conn = self._conn()

@@ -22,7 +22,7 @@ import threading
 
 from .config import Endpoint
 from .database import mask_database_url
-from .store import SCHEMA_VERSION, EndpointExists, StoreError, hash_password, schema_too_new, utcnow
+from .store import SCHEMA_VERSION, EndpointExists, StoreError, event_from_row, event_values, hash_password, schema_too_new, utcnow
 
 try:
     import psycopg
@@ -151,55 +151,12 @@ class PostgresStore:
 
     def add_event(self, event):
         """Insert an event and commit; return its id."""
-        values = (
-            event.get("received_at") or utcnow(),
-            event.get("endpoint"),
-            event.get("provider"),
-            event["method"],
-            event["path"],
-            event.get("query", ""),
-            event.get("url", ""),
-            event.get("remote_addr"),
-            event.get("content_type"),
-            json.dumps(event.get("headers", [])),
-            event.get("body"),
-            event.get("body_size", 0),
-            bool(event.get("body_stored", True)),
-            event.get("auth_user"),
-            event["verdict"],
-            event["status"],
-            json.dumps(event.get("checks", {})),
-        )
+        values = event_values(event)
         with self._connection() as conn:
             # Held until the commit: ids are handed out in commit order (see the module's docstring).
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (INSERT_LOCK,))
             row = conn.execute(INSERT_EVENT, values).fetchone()
         return row["id"]
-
-    @staticmethod
-    def _row(row, with_body):
-        event = {
-            "id": row["id"],
-            "received_at": row["received_at"],
-            "endpoint": row["endpoint"],
-            "provider": row["provider"],
-            "method": row["method"],
-            "path": row["path"],
-            "query": row["query"],
-            "url": row["url"],
-            "remote_addr": row["remote_addr"],
-            "content_type": row["content_type"],
-            "body_size": row["body_size"],
-            "body_stored": bool(row["body_stored"]),
-            "auth_user": row["auth_user"],
-            "verdict": row["verdict"],
-            "status": row["status"],
-            "checks": json.loads(row["checks"]),
-        }
-        if with_body:
-            event["headers"] = [list(h) for h in json.loads(row["headers"])]
-            event["body"] = bytes(row["body"]) if row["body"] is not None else b""
-        return event
 
     def list_events(self, endpoint=None, provider=None, verdict=None, since=None, after_id=None, limit=100, until=None):
         """The newest events first; with ``after_id``, the events after that id, oldest first."""
@@ -225,12 +182,12 @@ class PostgresStore:
                 "SELECT %s FROM events%s ORDER BY id %s LIMIT %%s" % (columns, where, order),  # noqa: S608 - fixed strings
                 (*args, int(limit)),
             ).fetchall()
-        return [self._row(r, with_body=False) for r in rows]
+        return [event_from_row(r, with_body=False) for r in rows]
 
     def get_event(self, event_id):
         with self._connection() as conn:
             row = conn.execute("SELECT * FROM events WHERE id = %s", (int(event_id),)).fetchone()
-        return self._row(row, with_body=True) if row else None
+        return event_from_row(row, with_body=True) if row else None
 
     def clear_events(self, endpoint=None):
         with self._connection() as conn:
