@@ -4,10 +4,17 @@ A token sent in a query string (``/hook?token=...``) would otherwise be written 
 log in the request line. gunicorn is given :class:`ReceiverLogger` (``logger_class``);
 Flask's development server, :class:`DevRequestHandler`. The event stored for a request
 keeps its full query (the token-protected API and page show it); logs do not.
+
+gunicorn builds every atom it knows for each line (each request header, response header
+and environment variable) whatever the format uses; cpaas-receiver logs gunicorn's
+default format, so :class:`ReceiverLogger` builds only the atoms of that format.
 """
 
 from __future__ import annotations
 
+import traceback
+
+from gunicorn.config import AccessLogFormat
 from gunicorn.glogging import Logger
 from werkzeug.serving import WSGIRequestHandler
 
@@ -19,6 +26,37 @@ SECRET_HEADER_ATOMS = ("{authorization}i", "{proxy-authorization}i", "{cookie}i"
 
 class ReceiverLogger(Logger):
     """gunicorn's logger, with every atom that may hold a secret masked."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        if self.cfg.access_log_format != AccessLogFormat.default:
+            super().access(resp, req, environ, request_time)
+            return
+        try:
+            self.access_log.info(AccessLogFormat.default, self.default_atoms(resp, environ))
+        except Exception:  # noqa: BLE001 - as gunicorn does: a line that cannot be written is an error-log entry
+            self.error(traceback.format_exc())
+
+    def default_atoms(self, resp, environ):
+        """The atoms of gunicorn's default format, masked as :meth:`atoms` masks them and
+        escaped as gunicorn's ``SafeAtoms`` escapes them."""
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, "sent", None)
+        atoms = {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "l": "-",
+            "u": self._get_user(environ) or "-",
+            "t": self.now(),
+            "r": "%s %s %s" % (environ.get("REQUEST_METHOD"), mask_query(environ.get("RAW_URI") or ""), environ.get("SERVER_PROTOCOL")),
+            "s": status,
+            "b": str(sent) if sent is not None else "-",
+            "f": mask_url(environ.get("HTTP_REFERER", "-")),
+            "a": environ.get("HTTP_USER_AGENT", "-"),
+        }
+        return {key: value.replace('"', '\\"') if isinstance(value, str) else value for key, value in atoms.items()}
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

@@ -5,6 +5,12 @@
 API-registered) endpoint path are checked, stored (committed), then answered;
 requests to any other path outside the receiver's own (``/api/``, ``/ui/``,
 ``/healthz``, ``/static/``) are stored as ``unexpected`` and answered 404.
+
+Callbacks do not go through Flask's dispatch: :class:`CallbackDispatcher` sits in front
+of it (``app.wsgi_app``) and answers every path outside the receiver's own with a plain
+werkzeug request and response. A callback needs no session, no URL routing, no request
+context and no error pages, and those were a third of the CPU a callback cost (see
+docs/benchmarks.md); the API and the web page are Flask as usual.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ import hashlib
 import hmac
 from urllib.parse import quote
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, jsonify
+from werkzeug.exceptions import InternalServerError
+from werkzeug.wrappers import Request
 
 from .config import RESERVED_PREFIXES
 from .credentials import redacted_authorization
@@ -55,11 +63,13 @@ def _is_reserved(path):
     return any(path == p or path.startswith(p + "/") for p in RESERVED_PREFIXES)
 
 
-def find_endpoint(path):
-    endpoint = current_app.config["RECEIVER"].endpoint_map().get(path)
-    if endpoint is None:
-        endpoint = current_app.store.get_endpoint(path)
-    return endpoint
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"))
+
+
+def with_security_headers(response):
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
+    return response
 
 
 class BodyRead:
@@ -73,7 +83,7 @@ class BodyRead:
         self.timed_out = False
 
 
-def _read_body(limit, body_timeout):
+def _read_body(request, limit, body_timeout):
     """Read the request body from the server's stream, keeping at most ``limit`` bytes.
 
     Over the limit the body is drained (up to DRAIN_FACTOR times the limit) and not kept.
@@ -127,56 +137,80 @@ def _read_body(limit, body_timeout):
     return result
 
 
-def record_and_answer():
-    """before_request hook: handle callbacks; let the receiver's own routes pass."""
-    path = request.path
-    if _is_reserved(path):
-        return None
-    cfg = current_app.config["RECEIVER"]
-    endpoint = find_endpoint(path)
-    read = _read_body(cfg.max_body_bytes, current_app.config.get("RECEIVER_BODY_TIMEOUT", BODY_TIMEOUT))
-    incoming = IncomingRequest(
-        method=request.method,
-        url=provider_url(request, cfg.public_base_url),
-        headers=request.headers,
-        body=read.body,
-        content_type=request.headers.get("Content-Type", ""),
-    )
-    if endpoint is None:
-        outcome = Outcome("unexpected", 404, {"endpoint": {"ok": False, "result": "unknown_path"}})
-        if read.too_large:
-            outcome.checks["size"] = {"ok": False, "limit": cfg.max_body_bytes}
-        elif read.incomplete:
-            outcome.checks["size"] = {"ok": False, "result": "incomplete", "detail": read.incomplete}
-    else:
-        outcome = evaluate(endpoint, incoming, too_large=read.too_large, limit=cfg.max_body_bytes,
-                           incomplete=None if read.too_large else read.incomplete, timed_out=read.timed_out)
-    event_id = current_app.store.add_event(
-        {
-            "endpoint": endpoint.path if endpoint else None,
-            "provider": endpoint.provider if endpoint else None,
-            "method": request.method,
-            "path": path,
-            "query": request.query_string.decode("utf-8", "replace"),
-            "url": incoming.url,
-            "remote_addr": request.remote_addr,
-            "content_type": incoming.content_type or None,
-            "headers": redact_headers(request.headers, outcome.auth_user),
-            "body": None if (read.too_large or read.incomplete) else read.body,
-            "body_size": read.size,
-            "body_stored": not (read.too_large or read.incomplete),
-            "auth_user": outcome.auth_user,
-            "verdict": outcome.verdict,
-            "status": outcome.status,
-            "checks": outcome.checks,
-        }
-    )
-    g.event_id = event_id
-    response = answer(outcome, endpoint) if endpoint else refused(outcome)
-    response.headers["X-Receiver-Event-Id"] = str(event_id)
-    if read.too_large or read.incomplete:
-        response.headers["Connection"] = "close"  # what is left of the body on the connection is unknown
-    return response
+class CallbackDispatcher:
+    """WSGI middleware: callbacks are recorded and answered here, everything under the
+    receiver's own prefixes goes on to Flask."""
+
+    def __init__(self, app, flask_wsgi_app):
+        self.app = app
+        self.flask_wsgi_app = flask_wsgi_app
+        # Endpoints from the configuration file do not change while the receiver runs.
+        self.configured = app.config["RECEIVER"].endpoint_map()
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if _is_reserved(request.path):
+            return self.flask_wsgi_app(environ, start_response)
+        try:
+            response = self.record_and_answer(request)
+        except Exception:  # noqa: BLE001 - what Flask did for a failing hook: log it, answer 500
+            self.app.logger.exception("Exception on %s [%s]", request.path, request.method)
+            response = InternalServerError().get_response(environ)
+        return with_security_headers(response)(environ, start_response)
+
+    def find_endpoint(self, path):
+        endpoint = self.configured.get(path)
+        if endpoint is None:
+            endpoint = self.app.store.get_endpoint(path)
+        return endpoint
+
+    def record_and_answer(self, request):
+        """Check the request, commit its event, then answer it."""
+        path = request.path
+        cfg = self.app.config["RECEIVER"]
+        endpoint = self.find_endpoint(path)
+        read = _read_body(request, cfg.max_body_bytes, self.app.config.get("RECEIVER_BODY_TIMEOUT", BODY_TIMEOUT))
+        incoming = IncomingRequest(
+            method=request.method,
+            url=provider_url(request, cfg.public_base_url),
+            headers=request.headers,
+            body=read.body,
+            content_type=request.headers.get("Content-Type", ""),
+        )
+        if endpoint is None:
+            outcome = Outcome("unexpected", 404, {"endpoint": {"ok": False, "result": "unknown_path"}})
+            if read.too_large:
+                outcome.checks["size"] = {"ok": False, "limit": cfg.max_body_bytes}
+            elif read.incomplete:
+                outcome.checks["size"] = {"ok": False, "result": "incomplete", "detail": read.incomplete}
+        else:
+            outcome = evaluate(endpoint, incoming, too_large=read.too_large, limit=cfg.max_body_bytes,
+                               incomplete=None if read.too_large else read.incomplete, timed_out=read.timed_out)
+        event_id = self.app.store.add_event(
+            {
+                "endpoint": endpoint.path if endpoint else None,
+                "provider": endpoint.provider if endpoint else None,
+                "method": request.method,
+                "path": path,
+                "query": request.query_string.decode("utf-8", "replace"),
+                "url": incoming.url,
+                "remote_addr": request.remote_addr,
+                "content_type": incoming.content_type or None,
+                "headers": redact_headers(request.headers, outcome.auth_user),
+                "body": None if (read.too_large or read.incomplete) else read.body,
+                "body_size": read.size,
+                "body_stored": not (read.too_large or read.incomplete),
+                "auth_user": outcome.auth_user,
+                "verdict": outcome.verdict,
+                "status": outcome.status,
+                "checks": outcome.checks,
+            }
+        )
+        response = answer(outcome, endpoint) if endpoint else refused(outcome)
+        response.headers["X-Receiver-Event-Id"] = str(event_id)
+        if read.too_large or read.incomplete:
+            response.headers["Connection"] = "close"  # what is left of the body on the connection is unknown
+        return response
 
 
 def create_app(config, db_path):
@@ -192,7 +226,7 @@ def create_app(config, db_path):
         MAX_CONTENT_LENGTH=None,
     )
     app.store = open_store(db_path)
-    app.before_request(record_and_answer)
+    app.wsgi_app = CallbackDispatcher(app, app.wsgi_app)
 
     from .api import bp as api_bp
     from .api import register_error_handlers
@@ -206,10 +240,6 @@ def create_app(config, db_path):
     def healthz():
         return jsonify({"status": "ok"})
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+    app.after_request(with_security_headers)
 
     return app
