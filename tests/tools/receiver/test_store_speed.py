@@ -120,3 +120,65 @@ def test_an_api_endpoint_password_costs_one_pbkdf2_and_a_wrong_one_is_still_refu
     receiver.client.post("/api/endpoints", headers=bearer(),
                          json={"path": "/other", "provider": "generic", "basic_auth": {"username": "u", "password": "other-pass"}})
     assert receiver.client.post("/other", data=b"x", headers={"Authorization": basic("u", "right-pass")}).status_code == 401
+
+
+def test_many_threads_each_get_the_id_of_their_own_event_and_commits_never_overlap():
+    """Leader hand-over under contention: no thread is left waiting, no event is written twice
+    or under another thread's id, and one commit runs at a time."""
+    running, overlaps, written = [0], [], []
+    guard = threading.Lock()
+
+    def write(rows):
+        with guard:
+            running[0] += 1
+            if running[0] > 1:
+                overlaps.append(running[0])
+        time.sleep(0.001 * (len(written) % 3))  # commits of varying length
+        with guard:
+            start = len(written)
+            written.extend(rows)
+            running[0] -= 1
+        return [start + index for index in range(len(rows))]
+
+    committer = GroupCommit(write)
+    results, failures = {}, []
+
+    def submit(thread_number):
+        try:
+            for number in range(20):
+                key = (thread_number, number)
+                results[key] = committer.submit(key)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(index,)) for index in range(32)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not [thread for thread in threads if thread.is_alive()], "a thread was left waiting for its commit"
+    assert not failures and not overlaps
+    assert len(written) == 32 * 20 == len(set(written))
+    assert all(written[event_id] == key for key, event_id in results.items())
+    assert committer._pending == [] and committer._writing is False
+
+
+def test_a_batch_larger_than_one_statement_is_one_transaction(tmp_path, monkeypatch):
+    from cpaas_receiver import store as store_module
+
+    monkeypatch.setattr(store_module, "MAX_ROWS_PER_INSERT", 7)
+    store = Store(str(tmp_path / "events.db"))
+    store.add_event(_event(0))
+    store.clear_events()  # ids go on after deleted ones (AUTOINCREMENT): still consecutive in a batch
+    rows = [store_module.event_values(_event(number)) for number in range(1, 20)]
+    ids = store._write_events(rows)
+    assert ids == list(range(2, 21))
+    assert [store.get_event(event_id)["body"] for event_id in ids] == [b"event-%d" % number for number in range(1, 20)]
+    # a row that cannot be stored in the third statement: nothing of the batch is kept
+    broken = [store_module.event_values(_event(number)) for number in range(100, 119)]
+    broken[16] = (None,) * len(broken[16])
+    with pytest.raises(sqlite3.IntegrityError):
+        store._write_events(broken)
+    assert store.count_events() == 19
+    assert store._write_events(rows[:3]) == [21, 22, 23]  # the rolled-back ids are handed out again
+    assert store.get_event(23)["body"] == b"event-3" and store.count_events() == 22
