@@ -48,6 +48,10 @@ def redact_headers(headers, auth_user):
     return stored
 
 
+_HOST_URLS = {}  # (scheme, host) -> werkzeug's host_url, without the "/"
+_HOST_URLS_MAX = 256  # the Host header is the client's: a few hosts are cached, not every one sent
+
+
 def provider_url(req, base):
     """The URL the provider called: ``public_base_url`` (when set) + the raw request target."""
     target = req.environ.get("RAW_URI") or req.environ.get("REQUEST_URI")
@@ -56,7 +60,15 @@ def provider_url(req, base):
         target = quote(req.path) + ("?" + query if query else "")
     if base:
         return base + target
-    return req.host_url.rstrip("/") + target
+    # werkzeug's host_url (an IRI decoding of scheme://host/) cost as much as the
+    # signature check; it depends on the scheme and host only.
+    key = (req.scheme, req.host)
+    host_url = _HOST_URLS.get(key)
+    if host_url is None:
+        if len(_HOST_URLS) >= _HOST_URLS_MAX:
+            _HOST_URLS.clear()
+        host_url = _HOST_URLS[key] = req.host_url.rstrip("/")
+    return host_url + target
 
 
 def _is_reserved(path):

@@ -110,3 +110,19 @@ def test_another_access_log_format_still_gets_every_atom_masked(access_log_forma
     line = _lines(ReceiverLogger, access_log_format)[0]
     assert "SECRET" not in line
     assert line.startswith("POST /hook?token=***&leg=*** HTTP/1.1 token=***&leg=***")
+
+
+def test_the_url_a_provider_called_follows_each_requests_own_scheme_and_host(receiver):
+    """The host part of the URL (what Twilio and Vobiz sign) is remembered per scheme and host:
+    a request never gets another one's, however many hosts were seen."""
+    def url_of(base_url, host):
+        answer = receiver.client.post("/generic?x=1", data=b"x", base_url=base_url, headers={"Host": host})
+        return receiver.event(int(answer.headers["X-Receiver-Event-Id"]))["url"]
+
+    assert url_of("http://localhost", "a.example") == "http://a.example/generic?x=1"
+    assert url_of("https://localhost", "a.example") == "https://a.example/generic?x=1"
+    assert url_of("http://localhost", "b.example:8080") == "http://b.example:8080/generic?x=1"
+    for number in range(300):  # more hosts than are remembered
+        receiver.client.post("/generic", data=b"x", headers={"Host": "h%d.example" % number})
+    assert url_of("http://localhost", "a.example") == "http://a.example/generic?x=1"
+    assert url_of("http://localhost", "h299.example") == "http://h299.example/generic?x=1"
