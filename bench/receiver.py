@@ -11,6 +11,11 @@ the runs stored.
 Variants: no checks (a generic endpoint), basic auth, basic auth plus the Twilio
 signature check, and basic auth on an endpoint added through the API (whose password is
 stored as a PBKDF2 hash; a password verified once is remembered by a keyed hash).
+
+Beside the medians: the spread over the rounds (lowest and highest), the CPU time the
+server's processes spent per answered request (from /proc: what a variant costs, which
+moves less with the machine's load than events/s do), and the load average before and
+after, since a machine shared with other work moves every figure.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import yaml
 from common import BIN, RESULTS, free_port, markdown_table, wait_for, write_results
 
 ADMIN = "bench-admin-token"
+BARE = "bare Flask app (204)"
 USER, PASSWORD = "bench", "bench-password"
 SIGNING = "bench-signing-secret"
 PARAMS = {
@@ -76,6 +82,29 @@ def ensure_wrk():
     raise SystemExit("wrk is missing: install Debian's wrk package (apt-get install wrk)")
 
 
+def process_tree(pid):
+    """``pid`` and its descendants (gunicorn's master and workers)."""
+    pids, children = [pid], Path("/proc/%d/task/%d/children" % (pid, pid))
+    try:
+        for child in children.read_text().split():
+            pids += process_tree(int(child))
+    except OSError:
+        pass
+    return pids
+
+
+def cpu_seconds(pids):
+    """User plus system CPU time of ``pids`` so far (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     def __init__(self, command, port, log):
         self.command, self.port, self.log = command, port, log
@@ -96,15 +125,20 @@ class Server:
             self.proc.wait()
 
 
-def run_wrk(wrk, url, headers, seconds, connections, threads, workdir):
+def run_wrk(wrk, url, headers, seconds, connections, threads, workdir, server_pid):
     from urllib.parse import urlencode
     body = urlencode(PARAMS)
     lines = "\n".join('wrk.headers["%s"] = "%s"' % (name, value) for name, value in headers.items())
     script = workdir / "post.lua"
     script.write_text(LUA % {"body": body, "headers": lines})
+    pids = process_tree(server_pid)
+    cpu_before = cpu_seconds(pids)
     out = subprocess.run([wrk, "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
-    return parse_wrk(out)
+    result = parse_wrk(out)
+    used = cpu_seconds(pids) - cpu_before
+    result["server_cpu_ms_per_request"] = used * 1000 / result["requests"] if result["requests"] and used else None
+    return result
 
 
 def _ms(value, unit):
@@ -132,14 +166,21 @@ def summarise(runs, bare_runs):
 
     ratios = {key: [run[key] / bare[key] if run[key] and bare[key] else None for run, bare in zip(runs, bare_runs, strict=True)]
               for key in ("requests_per_second", "p50_ms", "p99_ms")}
+
+    def spread(values):
+        values = [value for value in values if value is not None]
+        return [min(values), max(values)] if values else None
+
     return {
         "requests_per_second": median("requests_per_second"), "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"),
+        "server_cpu_ms_per_request": median("server_cpu_ms_per_request"),
+        "throughput_ratio_spread": spread(ratios["requests_per_second"]), "p99_ms_spread": spread(run["p99_ms"] for run in runs),
         "requests": sum(run["requests"] for run in runs), "non_2xx": sum(run["non_2xx"] for run in runs),
         "socket_errors": "; ".join(run["socket_errors"] for run in runs if run["socket_errors"]) or None,
         "throughput_ratio": statistics.median(r for r in ratios["requests_per_second"] if r is not None),
         "p50_ratio": statistics.median(r for r in ratios["p50_ms"] if r is not None),
         "p99_ratio": statistics.median(r for r in ratios["p99_ms"] if r is not None),
-        "rounds": [{key: run[key] for key in ("requests_per_second", "p50_ms", "p99_ms")} for run in runs],
+        "rounds": [{key: run[key] for key in ("requests_per_second", "p50_ms", "p99_ms", "server_cpu_ms_per_request")} for run in runs],
     }
 
 
@@ -221,7 +262,7 @@ def main(argv=None):
     bare_script.write_text(BARE_APP)
     base = "http://127.0.0.1:%d" % port
     variants = [
-        ("bare Flask app (204)", "http://127.0.0.1:%d/hook" % bare_port, {}),
+        (BARE, "http://127.0.0.1:%d/hook" % bare_port, {}),
         ("receiver, no checks", base + "/generic", {}),
         ("receiver, basic auth", base + "/basic", {"Authorization": basic_header()}),
         ("receiver, basic auth + Twilio signature", base + "/twilio/voice",
@@ -232,7 +273,9 @@ def main(argv=None):
     receiver_cmd = [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(port),
                     "--db", str(db), "--workers", str(args.workers)] + (["--threads", str(args.receiver_threads)] if args.receiver_threads else [])
     bare_cmd = [sys.executable, str(bare_script), str(bare_port), str(args.workers)]
-    with Server(bare_cmd, bare_port, workdir / "bare.log"), Server(receiver_cmd, port, workdir / "receiver.log"):
+    load_before = os.getloadavg()
+    with Server(bare_cmd, bare_port, workdir / "bare.log") as bare_server, Server(receiver_cmd, port, workdir / "receiver.log") as receiver_server:
+        server_of = {bare_port: bare_server.proc.pid, port: receiver_server.proc.pid}
         added = requests.post(base + "/api/endpoints", headers={"Authorization": "Bearer " + ADMIN}, timeout=10,
                               json={"path": "/added", "provider": "generic", "methods": ["POST"],
                                     "basic_auth": {"username": USER, "password": PASSWORD}})
@@ -245,33 +288,44 @@ def main(argv=None):
         for number in range(args.rounds):
             for label, url, headers in variants:
                 print("wrk round %d/%d: %s (%ds, %d connections)" % (number + 1, args.rounds, label, args.seconds, args.connections), flush=True)
-                rounds[label].append(run_wrk(wrk, url, headers, args.seconds, args.connections, args.threads, workdir))
+                rounds[label].append(run_wrk(wrk, url, headers, args.seconds, args.connections, args.threads, workdir,
+                                             server_of[bare_port if label == BARE else port]))
                 time.sleep(0.5)
         for label, runs in rounds.items():
-            results[label] = summarise(runs, rounds["bare Flask app (204)"])
+            results[label] = summarise(runs, rounds[BARE])
         print("latency of normal callbacks while %d clients trickle their bodies" % args.tricklers, flush=True)
         slow = trickle_latency(port, base + "/basic", {"Authorization": basic_header()}, args.tricklers, args.probes)
+    load_after = os.getloadavg()
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     size = db.stat().st_size + sum(path.stat().st_size for path in workdir.glob("events.db-*"))
     rows = []
     for label, row in results.items():
-        rows.append((label, "%.0f" % row["requests_per_second"], "%.2f" % row["throughput_ratio"], "%.1f" % row["p50_ms"],
-                     "%.1f" % row["p99_ms"], "%.2f" % row["p50_ratio"], "%.2f" % row["p99_ratio"], row["non_2xx"],
-                     (row["socket_errors"] or "none").replace("Socket errors: ", "")))
+        low, high = row["throughput_ratio_spread"]
+        p99_low, p99_high = row["p99_ms_spread"]
+        cpu = row["server_cpu_ms_per_request"]
+        rows.append((label, "%.0f" % row["requests_per_second"], "%.2f" % row["throughput_ratio"], "%.2f–%.2f" % (low, high),
+                     "%.1f" % row["p50_ms"], "%.1f" % row["p99_ms"], "%.0f–%.0f" % (p99_low, p99_high), "%.2f" % row["p99_ratio"],
+                     "%.3f" % cpu if cpu else "?", row["non_2xx"], (row["socket_errors"] or "none").replace("Socket errors: ", "")))
     per_event = size / events if events else None
     growth = {"events_stored": events, "database_bytes": size, "bytes_per_event": per_event,
               "megabytes_per_million_events": per_event * 1e6 / 1e6 if per_event else None, "extrapolated": True}
     for row in results.values():
         row.pop("raw", None)
-    write_results("receiver", {"settings": vars(args), "results": results, "database": growth, "trickling": slow},
-                  markdown_table(["variant", "events/s", "× bare", "p50 ms", "p99 ms", "p50 × bare", "p99 × bare", "non-2xx",
-                                  "socket errors"], rows),
+    write_results("receiver", {"settings": vars(args), "results": results, "database": growth, "trickling": slow,
+                               "load_average_before": load_before, "load_average_after": load_after},
+                  markdown_table(["variant", "events/s", "× bare", "× bare, lowest–highest round", "p50 ms", "p99 ms",
+                                  "p99 ms, lowest–highest round", "p99 × bare", "server CPU ms/request", "non-2xx", "socket errors"], rows),
                   notes=["wrk on loopback, %d threads, %d connections, %ds per variant and round, %d rounds alternated; medians over the rounds, "
                          "each ratio taken against the bare app of the same round. gunicorn %d workers for both: sync for the bare app, "
                          "threaded (cpaas-receiver's default) for the receiver."
                          % (args.threads, args.connections, args.seconds, args.rounds, args.workers),
+                         "Load average (1, 5, 15 min) before: %.2f %.2f %.2f; after: %.2f %.2f %.2f, on %d CPUs."
+                         % (*load_before, *load_after, os.cpu_count()),
+                         "Server CPU ms/request: user plus system time of the server's processes (gunicorn's master and workers) "
+                         "during a wrk run, divided by the requests answered in it (median over the rounds). The bare app's "
+                         "sync workers close each connection, so its figure includes a connection per request.",
                          "While %d clients trickled their bodies (one byte every 0.5 s), %d normal basic-auth callbacks, one after the other: "
                          "p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d of them answered 2xx."
                          % (slow["tricklers"], slow["requests"], slow["p50_ms"], slow["p99_ms"], slow["max_ms"], slow["answered"]),
