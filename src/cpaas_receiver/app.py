@@ -149,6 +149,29 @@ def _read_body(request, limit, body_timeout):
     return result
 
 
+def send_answer(response, environ, start_response):
+    """What ``response(environ, start_response)`` sends, for the small buffered answers of callbacks.
+
+    werkzeug's general path (a copy of the headers, Location rewriting, a closing iterator)
+    cost a callback more than its checks; the rules of that path that apply to an answer
+    are kept: no body for HEAD, 1xx, 204 and 304, no Content-Length on 1xx and 204, and a
+    Content-Length otherwise. Anything else (a redirect, a streamed body) goes to werkzeug.
+    """
+    status = response.status_code
+    headers = response.headers
+    if status == 304 or not response.is_sequence or "Location" in headers or "Content-Location" in headers:
+        return response(environ, start_response)
+    if 100 <= status < 200 or status == 204:
+        headers.remove("Content-Length")
+        body = b""
+    else:
+        body = response.get_data()
+        if "Content-Length" not in headers:
+            headers["Content-Length"] = str(len(body))
+    start_response(response.status, headers.to_wsgi_list())
+    return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
 class CallbackDispatcher:
     """WSGI middleware: callbacks are recorded and answered here, everything under the
     receiver's own prefixes goes on to Flask."""
@@ -168,7 +191,7 @@ class CallbackDispatcher:
         except Exception:  # noqa: BLE001 - what Flask did for a failing hook: log it, answer 500
             self.app.logger.exception("Exception on %s [%s]", request.path, request.method)
             response = InternalServerError().get_response(environ)
-        return with_security_headers(response)(environ, start_response)
+        return send_answer(with_security_headers(response), environ, start_response)
 
     def find_endpoint(self, path):
         endpoint = self.configured.get(path)

@@ -3,7 +3,7 @@ receiver's own access-log line builder: what a user sees must not change with it
 
 A callback opens no web-page session and still gets the security headers; a failing store
 is a logged 500, never an answer that claims the event was recorded; the receiver's own
-paths are still Flask's. The access log line is the one gunicorn itself writes for its
+paths are still Flask's; an answer goes out exactly as werkzeug would send it. The access log line is the one gunicorn itself writes for its
 default format (gunicorn's own escaping, the receiver's masking)."""
 
 from __future__ import annotations
@@ -13,10 +13,16 @@ import sqlite3
 import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Response
 
 from cpaas_receiver.accesslog import ReceiverLogger
+from cpaas_receiver.app import send_answer
+from cpaas_receiver.config import config_from_dict
+from cpaas_receiver.responses import answer, refused
+from cpaas_receiver.verification import Outcome
 
-from .conftest import basic, bearer
+from .conftest import ENDPOINTS, base_config, basic, bearer
 
 
 def test_a_callback_opens_no_session_and_keeps_the_security_headers(receiver, monkeypatch):
@@ -126,3 +132,30 @@ def test_the_url_a_provider_called_follows_each_requests_own_scheme_and_host(rec
         receiver.client.post("/generic", data=b"x", headers={"Host": "h%d.example" % number})
     assert url_of("http://localhost", "a.example") == "http://a.example/generic?x=1"
     assert url_of("http://localhost", "h299.example") == "http://h299.example/generic?x=1"
+
+
+def _sent(send, make_response, method):
+    environ = EnvironBuilder(path="/x", method=method).get_environ()
+    started = []
+    body = b"".join(send(make_response(), environ, lambda status, headers, exc_info=None: started.append((status, list(headers)))))
+    return started, body
+
+
+STATUSES = [("accepted", 200), ("too_large", 413), ("incomplete", 400), ("incomplete", 408), ("method_not_allowed", 405),
+            ("unauthorized", 401), ("bad_signature", 403)]
+
+
+@pytest.mark.parametrize("method", ["POST", "GET", "HEAD"])
+def test_every_callback_answer_is_sent_as_werkzeug_sends_it(method):
+    """send_answer against werkzeug's own Response.__call__, for every answer of every
+    configured kind of endpoint, every refusal, and the odd answers that go back to werkzeug."""
+    config = config_from_dict(base_config(endpoints=[dict(e) for e in ENDPOINTS] + [
+        {"path": "/bandwidth/status", "provider": "bandwidth", "kind": "status"}]), environ={})
+    makers = [lambda: refused(Outcome("unexpected", 404, {}))]
+    for endpoint in config.endpoints:
+        for verdict, status in STATUSES:
+            makers.append(lambda endpoint=endpoint, verdict=verdict, status=status: answer(Outcome(verdict, status, {}), endpoint))
+    makers += [lambda: Response(status=204), lambda: Response("x", status=302, headers={"Location": "/elsewhere"}),
+               lambda: Response(iter([b"streamed"]), status=200), lambda: Response("", status=304)]
+    for make in makers:
+        assert _sent(send_answer, make, method) == _sent(lambda response, environ, start: response(environ, start), make, method)
