@@ -155,7 +155,7 @@ def test_every_callback_answer_is_sent_as_werkzeug_sends_it(method):
     for endpoint in config.endpoints:
         for verdict, status in STATUSES:
             makers.append(lambda endpoint=endpoint, verdict=verdict, status=status: answer(Outcome(verdict, status, {}), endpoint))
-    makers += [lambda: Response(status=204), lambda: Response("x", status=302, headers={"Location": "/elsewhere"}),
+    makers += [lambda: Response(status=204), lambda: Response("", status=204), lambda: Response("x", status=302, headers={"Location": "/elsewhere"}),
                lambda: Response(iter([b"streamed"]), status=200), lambda: Response("", status=304)]
     for make in makers:
         assert _sent(send_answer, make, method) == _sent(lambda response, environ, start: response(environ, start), make, method)
