@@ -27,9 +27,11 @@ import base64
 import fcntl
 import hashlib
 import json
+import mmap
 import os
 import secrets
 import sqlite3
+import struct
 import threading
 from datetime import datetime, timezone
 
@@ -82,6 +84,7 @@ INSERT_EVENT = (
     " headers, body, body_size, body_stored, auth_user, verdict, status, checks)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+ENDPOINT_CACHE_MAX = 1024  # paths remembered per process (endpoints added through the API, and unknown paths)
 MAX_ROWS_PER_INSERT = 500  # 17 values a row: far below SQLite's limit of 32,766 variables a statement
 _ROW_PLACEHOLDERS = "(" + ", ".join("?" * 17) + ")"
 
@@ -182,6 +185,39 @@ class WriteLock:
         fcntl.flock(self.fd, fcntl.LOCK_UN)
 
 
+class EndpointGeneration:
+    """A counter of changes to the endpoints added through the API, shared by every process
+    that opens the database: an 8-byte file next to it, mapped into memory.
+
+    Reading it is a memory read, with no system call and no query: a callback to an endpoint
+    added through the API is looked up in the process's memory as long as the counter is
+    unchanged (a query per callback made such endpoints slower than configured ones: the
+    thread let go of the GIL for it and had to win it back). A change bumps the counter
+    before and after its commit, so a lookup that read the table in between is not kept."""
+
+    SIZE = 8
+
+    def __init__(self, path):
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+        except FileExistsError:
+            pass
+        self.fd = os.open(path, os.O_RDWR)
+        if os.fstat(self.fd).st_size < self.SIZE:
+            os.ftruncate(self.fd, self.SIZE)  # extends with zeros; never shortens a counter
+        self.map = mmap.mmap(self.fd, self.SIZE)  # shared with every process, forked workers too
+
+    def value(self):
+        return struct.unpack_from("<Q", self.map, 0)[0]
+
+    def bump(self):
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            struct.pack_into("<Q", self.map, 0, (self.value() + 1) % 2 ** 64)
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+
 class _Slot:
     """One event handed in: its values, then its id or the error of its commit."""
 
@@ -269,6 +305,8 @@ class Store:
         conn.executescript(SCHEMA)
         conn.execute("PRAGMA user_version = %d" % SCHEMA_VERSION)
         conn.commit()
+        self._endpoint_generation = EndpointGeneration(path + ".endpoints")
+        self._endpoint_cache = {}  # path -> (generation it was read at, Endpoint or None)
 
     def describe(self):
         return os.path.abspath(self.path)
@@ -403,10 +441,13 @@ class Store:
     def add_endpoint(self, endpoint):
         """Store an endpoint; :class:`EndpointExists` when its path is taken."""
         conn = self._conn()
+        self._endpoint_generation.bump()
         try:
             self._insert_endpoint(conn, endpoint)
         except sqlite3.IntegrityError as exc:
             raise EndpointExists(endpoint.path) from exc
+        finally:
+            self._endpoint_generation.bump()
 
     @staticmethod
     def _insert_endpoint(conn, endpoint):
@@ -428,8 +469,12 @@ class Store:
 
     def remove_endpoint(self, path):
         conn = self._conn()
-        with conn:
-            cur = conn.execute("DELETE FROM endpoints WHERE path = ?", (path,))
+        self._endpoint_generation.bump()
+        try:
+            with conn:
+                cur = conn.execute("DELETE FROM endpoints WHERE path = ?", (path,))
+        finally:
+            self._endpoint_generation.bump()
         return cur.rowcount > 0
 
     def endpoints(self):
@@ -450,8 +495,18 @@ class Store:
         )
 
     def get_endpoint(self, path):
+        """The endpoint added through the API at ``path``, or None; from memory while no
+        process has changed the endpoints since it was read (see EndpointGeneration)."""
+        generation = self._endpoint_generation.value()
+        cached = self._endpoint_cache.get(path)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
         row = self._conn().execute("SELECT * FROM endpoints WHERE path = ?", (path,)).fetchone()
-        return self._endpoint(row) if row else None
+        endpoint = self._endpoint(row) if row else None
+        if len(self._endpoint_cache) >= ENDPOINT_CACHE_MAX:
+            self._endpoint_cache.clear()  # unknown paths are the client's choice: the cache stays small
+        self._endpoint_cache[path] = (generation, endpoint)
+        return endpoint
 
     # ------------------------------------------------------------ web page sessions (only hashes of their ids)
 

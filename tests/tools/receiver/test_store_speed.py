@@ -11,8 +11,10 @@ import threading
 import time
 
 import pytest
+import requests
 
 from cpaas_receiver import verification
+from cpaas_receiver.config import Endpoint
 from cpaas_receiver.store import GroupCommit, Store
 
 from .conftest import basic, bearer
@@ -182,3 +184,43 @@ def test_a_batch_larger_than_one_statement_is_one_transaction(tmp_path, monkeypa
     assert store.count_events() == 19
     assert store._write_events(rows[:3]) == [21, 22, 23]  # the rolled-back ids are handed out again
     assert store.get_event(23)["body"] == b"event-3" and store.count_events() == 22
+
+
+def test_an_endpoint_changed_by_one_process_is_seen_at_once_by_another(tmp_path, monkeypatch):
+    """Endpoints added through the API are remembered per process (no query per callback),
+    and a change made by any other process (another worker) is seen at the next lookup."""
+    path = str(tmp_path / "events.db")
+    writer, reader = Store(path), Store(path)  # two workers: each its own memory
+    writer.add_endpoint(Endpoint(path="/a", username="u", password="one", source="api"))
+    assert verification.check_password("one", reader.get_endpoint("/a").password_hash)
+    assert reader.get_endpoint("/b") is None
+
+    def no_query():
+        raise AssertionError("the lookup queried the database")
+
+    with monkeypatch.context() as patch:  # remembered: no query while nothing changed
+        patch.setattr(reader, "_conn", no_query)
+        assert reader.get_endpoint("/a").path == "/a" and reader.get_endpoint("/b") is None
+    writer.remove_endpoint("/a")
+    assert reader.get_endpoint("/a") is None
+    writer.add_endpoint(Endpoint(path="/a", username="u", password="two", source="api"))
+    assert verification.check_password("two", reader.get_endpoint("/a").password_hash)
+    assert not verification.check_password("one", reader.get_endpoint("/a").password_hash)
+    writer.add_endpoint(Endpoint(path="/b", source="api"))
+    assert reader.get_endpoint("/b").path == "/b"
+    with pytest.raises(Exception, match="/b"):
+        writer.add_endpoint(Endpoint(path="/b", source="api"))  # taken: refused, and nothing goes stale
+    assert reader.get_endpoint("/b").username is None
+
+
+def test_an_endpoint_removed_through_the_api_is_refused_by_every_worker_at_once(served_receiver):
+    served = served_receiver()
+    added = requests.post(served.url + "/api/endpoints", headers=bearer(), timeout=10,
+                          json={"path": "/added", "provider": "generic", "basic_auth": {"username": "u", "password": "p"}})
+    assert added.status_code == 201
+    for _number in range(20):  # new connections: both workers answer, and remember the endpoint
+        assert requests.post(served.url + "/added", data=b"x", headers={"Authorization": basic("u", "p")}, timeout=10).status_code == 200
+    assert requests.delete(served.url + "/api/endpoints/added", headers=bearer(), timeout=10).status_code in (200, 204)
+    statuses = {requests.post(served.url + "/added", data=b"x", headers={"Authorization": basic("u", "p")}, timeout=10).status_code
+                for _number in range(20)}
+    assert statuses == {404}
