@@ -7,11 +7,6 @@ from __future__ import annotations
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, merge, prune_unset
 
 
-class FakeModule:
-    check_mode = False
-    params = {}
-
-
 class Adapter(ApplicationAdapter):
     defaults = {"voice.method": "POST"}
 
@@ -20,7 +15,7 @@ class Adapter(ApplicationAdapter):
 
 
 def adapter():
-    return Adapter(FakeModule())
+    return Adapter({})
 
 
 def test_only_set_fields_are_compared_and_nested_paths_are_named():
