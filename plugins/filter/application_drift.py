@@ -15,36 +15,20 @@ reported with status ``error``, never as in sync.
 from __future__ import annotations
 
 import copy
-import importlib
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.cpaas.callbacks.plugins.module_utils import _registry
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ModuleInputError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
 
-PROVIDERS = ("bandwidth", "twilio", "vonage", "vobiz")
+PROVIDERS = _registry.NAMES
 
 
 class DescriptionError(Exception):
     """A described application that cannot be compared; the message says why."""
-
-
-class _Options:
-    """The little of AnsibleModule that an adapter's comparison reads."""
-
-    check_mode = True
-
-    def __init__(self, params, no_log_values):
-        self.params = params
-        self.no_log_values = set(no_log_values)
-
-    def warn(self, message):
-        pass
-
-    def fail_json(self, **kwargs):
-        raise DescriptionError(kwargs.get("msg", "invalid options"))
 
 
 class _Provider:
@@ -53,9 +37,8 @@ class _Provider:
     (the listing was already read with them), everything else is the module's own."""
 
     def __init__(self, name):
-        utils = importlib.import_module("ansible_collections.cpaas.callbacks.plugins.module_utils." + name)
-        self.adapter_class = next(value for key, value in vars(utils).items()
-                                  if key.endswith("ApplicationAdapter") and key != "ApplicationAdapter" and isinstance(value, type))
+        utils = _registry.entry(name).adapter_module()
+        self.adapter_class = utils.ADAPTER
         credentials = set(utils.AUTH_ARGUMENT_SPEC)
         spec = copy.deepcopy(COMMON_ARGUMENT_SPEC)
         spec.update(copy.deepcopy(utils.APPLICATION_ARGUMENT_SPEC))
@@ -80,7 +63,8 @@ class _Provider:
         no_log_values = set(result._no_log_values) | secret_values(options)
         if result.error_messages:
             raise DescriptionError(mask_text("; ".join(result.error_messages), no_log_values))
-        adapter = self.adapter_class(_Options(result.validated_parameters, no_log_values), client=object())
+        # Built from the options alone: no client (the listing is the provider's state), warnings dropped.
+        adapter = self.adapter_class(result.validated_parameters, client=object())
         problems = adapter.check_input()
         if problems:
             raise DescriptionError(mask_text("; ".join(problems), no_log_values))
