@@ -7,10 +7,11 @@ To add a provider, write ``providers/<name>.py`` (see ``twilio.py`` and
 from __future__ import annotations
 
 from ..provider import Provider
-from . import bandwidth, twilio, vobiz, vonage
+from . import bandwidth, telnyx, twilio, vobiz, vonage
 
 PROVIDERS: list[Provider] = [
     bandwidth.PROVIDER,
+    telnyx.PROVIDER,
     twilio.PROVIDER,
     vobiz.PROVIDER,
     vonage.PROVIDER,
