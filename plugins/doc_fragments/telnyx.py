@@ -11,7 +11,7 @@ class ModuleDocFragment:
 options:
   api_key:
     description:
-      - A Telnyx API v2 key, sent as C(Authorization: Bearer <key>). It never appears in any output.
+      - A Telnyx API v2 key, sent as the bearer token of the C(Authorization) header. It never appears in any output.
       - If not set, the environment variable E(TELNYX_API_KEY) is used.
     type: str
     required: true

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes one Call Control Application of the Telnyx API v2 (C(/v2/call_control_applications)).
   - Only the options you set are managed; an option left out is left as it is at Telnyx. Updates are
-    partial (C(PATCH)): the fields that differ are sent, with O(application_name) and O(webhook_event_url),
+    partial (C(PATCH)); the fields that differ are sent, with O(application_name) and O(webhook_event_url),
     which Telnyx requires in every update (their current values when the task does not set them).
     O(inbound) and O(outbound) are sent whole when one of their fields changes, Telnyx's current values
     with the task's over them.
@@ -81,7 +81,16 @@ options:
       - The site Telnyx routes media through; V(Latency) picks the one with the lowest round-trip time.
         Telnyx's default is V(Latency).
     type: str
-    choices: [Latency, "Chicago, IL", "Ashburn, VA", "San Jose, CA", "London, UK", "Chennai, IN", "Amsterdam, Netherlands", "Toronto, Canada", "Sydney, Australia"]
+    choices:
+      - Latency
+      - Chicago, IL
+      - Ashburn, VA
+      - San Jose, CA
+      - London, UK
+      - Chennai, IN
+      - Amsterdam, Netherlands
+      - Toronto, Canada
+      - Sydney, Australia
   dtmf_type:
     description: How Telnyx sends DTMF digits to this application. Telnyx's default is V(RFC 2833).
     type: str
@@ -173,7 +182,7 @@ EXAMPLES = r"""
 RETURN = r"""
 application:
   description:
-    - The application as Telnyx now has it (in check mode, as it would be), with URL passwords masked:
+    - The application as Telnyx now has it (in check mode, as it would be), with URL passwords masked;
       the object inside Telnyx's C(data) envelope. Empty after a deletion.
   returned: always
   type: dict
