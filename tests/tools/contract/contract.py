@@ -308,7 +308,14 @@ class Exchange:
         return self.response_headers.get("Content-Type", "")
 
 
-PROVIDER_PREFIXES = (("/2010-04-01/", "twilio"), ("/v2/call_control_applications", "telnyx"), ("/v2/", "vonage"), ("/api/v1/Account/", "vobiz"), ("/api/", "bandwidth"))
+# Telnyx's /v2/call_control_applications before Vonage's /v2/ (both APIs live under /v2).
+PROVIDER_PREFIXES = (
+    ("/2010-04-01/", "twilio"),
+    ("/v2/call_control_applications", "telnyx"),
+    ("/v2/", "vonage"),
+    ("/api/v1/Account/", "vobiz"),
+    ("/api/", "bandwidth"),
+)
 
 
 def provider_of(path: str) -> str | None:
