@@ -32,7 +32,7 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=2000, help="requests per variant (default 2000)")
     parser.add_argument("--top", type=int, default=12, help="functions shown per variant")
     args = parser.parse_args(argv)
-    from cpaas_webhooks.signatures import twilio_signature
+    from cpaas_module_utils.webhooks.signatures import twilio_signature
 
     from cpaas_receiver.app import create_app
     from cpaas_receiver.config import config_from_dict

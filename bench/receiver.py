@@ -205,7 +205,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    from cpaas_webhooks.signatures import twilio_signature
+    from cpaas_module_utils.webhooks.signatures import twilio_signature
 
     workdir = Path(tempfile.mkdtemp(prefix="cpaas-bench-receiver-"))
     port, bare_port = free_port(), free_port()

@@ -15,16 +15,16 @@ reported with status ``error``, never as in sync.
 from __future__ import annotations
 
 import copy
-import importlib
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.cpaas.callbacks.plugins.module_utils import _registry
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ModuleInputError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import mask_secrets, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
 
-PROVIDERS = ("bandwidth", "twilio", "vonage", "vobiz")
+PROVIDERS = _registry.NAMES
 
 
 class DescriptionError(Exception):
@@ -53,9 +53,8 @@ class _Provider:
     (the listing was already read with them), everything else is the module's own."""
 
     def __init__(self, name):
-        utils = importlib.import_module("ansible_collections.cpaas.callbacks.plugins.module_utils." + name)
-        self.adapter_class = next(value for key, value in vars(utils).items()
-                                  if key.endswith("ApplicationAdapter") and key != "ApplicationAdapter" and isinstance(value, type))
+        utils = _registry.entry(name).adapter_module()
+        self.adapter_class = utils.ADAPTER
         credentials = set(utils.AUTH_ARGUMENT_SPEC)
         spec = copy.deepcopy(COMMON_ARGUMENT_SPEC)
         spec.update(copy.deepcopy(utils.APPLICATION_ARGUMENT_SPEC))

@@ -259,7 +259,7 @@ differences:
   sample: [call_status_callback_url, callback_creds.user_id]
 """
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.bandwidth import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     BandwidthApplicationAdapter,
 )

@@ -63,7 +63,7 @@ applications:
       requested_callback_types: [message-delivered, message-failed]
 """
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.bandwidth import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth.adapter import (
     INFO_ARGUMENT_SPEC,
     BandwidthApplicationAdapter,
 )

@@ -101,7 +101,7 @@ summary:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.applications import run_applications_module
-from ansible_collections.cpaas.callbacks.plugins.module_utils.bandwidth import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     AUTH_ARGUMENT_SPEC,
     BandwidthApplicationAdapter,

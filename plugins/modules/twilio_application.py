@@ -168,7 +168,7 @@ differences:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import run_application_module
-from ansible_collections.cpaas.callbacks.plugins.module_utils.twilio import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.twilio.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     AUTH_KWARGS,
     TwilioApplicationAdapter,

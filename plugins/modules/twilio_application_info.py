@@ -61,7 +61,7 @@ applications:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import run_info_module
-from ansible_collections.cpaas.callbacks.plugins.module_utils.twilio import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.twilio.adapter import (
     AUTH_KWARGS,
     INFO_ARGUMENT_SPEC,
     TwilioApplicationAdapter,

@@ -195,7 +195,7 @@ differences:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import run_application_module
-from ansible_collections.cpaas.callbacks.plugins.module_utils.vobiz import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     VobizApplicationAdapter,
 )

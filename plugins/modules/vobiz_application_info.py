@@ -68,7 +68,7 @@ applications:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import run_info_module
-from ansible_collections.cpaas.callbacks.plugins.module_utils.vobiz import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz.adapter import (
     INFO_ARGUMENT_SPEC,
     VobizApplicationAdapter,
 )

@@ -100,7 +100,7 @@ summary:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.applications import run_applications_module
-from ansible_collections.cpaas.callbacks.plugins.module_utils.vobiz import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     AUTH_ARGUMENT_SPEC,
     VobizApplicationAdapter,

@@ -372,7 +372,7 @@ private_key_written:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import build_module, run
-from ansible_collections.cpaas.callbacks.plugins.module_utils.vonage import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     APPLICATION_KWARGS,
     VonageApplicationAdapter,

@@ -67,7 +67,7 @@ applications:
 """
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import build_module, run
-from ansible_collections.cpaas.callbacks.plugins.module_utils.vonage import (
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage.adapter import (
     AUTH_KWARGS,
     INFO_ARGUMENT_SPEC,
     VonageApplicationAdapter,

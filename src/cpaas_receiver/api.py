@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timezone
 from importlib import resources
 
-from cpaas_webhooks.signatures import bearer_token
+from cpaas_module_utils.webhooks.signatures import bearer_token
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .config import PROVIDERS, ConfigError, endpoint_from_dict

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from cpaas_webhooks.signatures import parse_authorization
+from cpaas_module_utils.webhooks.signatures import parse_authorization
 
 MASK = "***"
 # Authentication schemes of the IANA registry (and common unregistered ones), spelled

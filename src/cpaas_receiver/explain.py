@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timezone
 
-from cpaas_webhooks import signatures
+from cpaas_module_utils.webhooks import signatures
 
 SIGNATURE_HEADERS = {
     "twilio": signatures.TWILIO_SIGNATURE_HEADER,

@@ -14,7 +14,7 @@ import secrets
 from functools import wraps
 from urllib.parse import parse_qsl, urlencode
 
-from cpaas_webhooks.signatures import bearer_token
+from cpaas_module_utils.webhooks.signatures import bearer_token
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from lxml import etree
 

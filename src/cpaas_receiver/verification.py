@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from cpaas_webhooks import signatures
+from cpaas_module_utils.webhooks import signatures
 
 from .credentials import parse_basic_auth
 

@@ -8,7 +8,7 @@
      "signing_secret": "...",       # optional: sign with another secret (tests)
      "fallback": true}              # optional: try the fallback URL when the primary fails
 
-For the callback, the sandbox builds the provider's payload (``cpaas_webhooks.payloads``,
+For the callback, the sandbox builds the provider's payload (``cpaas_module_utils.webhooks.payloads``,
 the same code ``callback_check`` uses) and sends it:
 
 - with the configured method (GET puts the parameters in the query string);
@@ -38,7 +38,7 @@ import time
 from typing import Any
 
 import requests
-from cpaas_webhooks import payloads
+from cpaas_module_utils.webhooks import payloads
 from flask import Blueprint, jsonify, request
 
 from .context import current_sandbox

@@ -129,7 +129,8 @@ def test_the_role_without_a_service_manager(receiver):
     # The receiver runs from the installed collection's distribution, not from anything else.
     pip_list = subprocess.run([str(receiver["base"] / "opt" / "venv" / "bin" / "python"), "-m", "pip", "show", "-f",
                                "cpaas-callbacks-tools"], check=True, capture_output=True, text=True).stdout
-    assert "cpaas_receiver/templates/index.html" in pip_list and "cpaas_webhooks/signatures.py" in pip_list
+    assert "cpaas_receiver/templates/index.html" in pip_list and "cpaas_module_utils/webhooks/signatures.py" in pip_list
+    assert "cpaas_module_utils/_providers/twilio/signing.py" in pip_list
 
 
 def test_callback_check_against_the_deployed_receiver(installed, receiver, extra_vars_file):

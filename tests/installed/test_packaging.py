@@ -41,7 +41,10 @@ def test_the_distribution_builds_complete_and_leaves_the_collection_unmodified(i
                 for path in (source / "src" / "cpaas_sandbox").rglob("*.py")}
     expected |= {"cpaas_receiver/" + str(path.relative_to(source / "src" / "cpaas_receiver"))
                  for path in (source / "src" / "cpaas_receiver").rglob("*") if path.is_file()}
-    expected |= {"cpaas_webhooks/" + path.name for path in (source / "plugins" / "module_utils" / "webhooks").glob("*.py")}
+    module_utils = source / "plugins" / "module_utils"
+    shared = [module_utils / "_registry.py"] + list((module_utils / "_providers").rglob("*.py")) + list((module_utils / "webhooks").glob("*.py"))
+    expected |= {"cpaas_module_utils/" + str(path.relative_to(module_utils)) for path in shared}
+    assert "cpaas_module_utils/_providers/twilio/signing.py" in expected
     assert "cpaas_sandbox/providers/twilio.py" in expected and "cpaas_receiver/openapi.yaml" in expected
     assert expected <= names, sorted(expected - names)
     assert not [name for name in names if name.endswith(".pyc") or "__pycache__" in name]
@@ -66,12 +69,13 @@ def test_the_role_copies_every_file_of_the_distribution(installed, tmp_path):
     role_vars = yaml.safe_load((installed.collection_dir / "roles" / "callback_receiver" / "vars" / "main.yml").read_text())
     globs = role_vars["callback_receiver_source_globs"]
     sources = {"cpaas_sandbox": "src/cpaas_sandbox", "cpaas_receiver": "src/cpaas_receiver",
-               "cpaas_webhooks": "plugins/module_utils/webhooks"}
+               "cpaas_module_utils": "plugins/module_utils"}
     for name in zipfile.ZipFile(wheel).namelist():
         package, _sep, rest = name.partition("/")
         if package in sources:
             path = sources[package] + "/" + rest
-            assert any(fnmatch.fnmatch(path, pattern) and "/" not in path[len(pattern.rsplit("/", 1)[0]) + 1:]
+            # As the role's fileglob matches: a * never crosses a /.
+            assert any(fnmatch.fnmatch(path, pattern) and path.count("/") == pattern.count("/")
                        for pattern in globs), "the role does not copy %s" % path
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from cpaas_webhooks import payloads
+from cpaas_module_utils.webhooks import payloads
 from werkzeug.serving import make_server
 
 from cpaas_receiver.app import create_app as create_receiver

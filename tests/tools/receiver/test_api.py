@@ -8,7 +8,7 @@ from importlib import resources
 import jsonschema
 import pytest
 import yaml
-from cpaas_webhooks import signatures as sig
+from cpaas_module_utils.webhooks import signatures as sig
 
 from .conftest import ADMIN_TOKEN, basic, bearer
 

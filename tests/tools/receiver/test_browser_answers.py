@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from cpaas_webhooks import signatures
+from cpaas_module_utils.webhooks import signatures
 
 from . import test_browser as in_chromium
 from .conftest import ADMIN_TOKEN, base_config

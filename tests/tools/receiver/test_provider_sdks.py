@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import jwt
 import pytest
-from cpaas_webhooks import signatures as sig
+from cpaas_module_utils.webhooks import signatures as sig
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plivo.utils import signature_v3 as plivo_v3
@@ -331,7 +331,7 @@ def make_receiver(make_receiver):
 def test_fired_vobiz_events_validate_in_the_vobiz_sdk(method):
     from urllib.parse import parse_qsl
 
-    from cpaas_webhooks import payloads
+    from cpaas_module_utils.webhooks import payloads
 
     prepared = payloads.build_event("vobiz", "Hangup", "https://hooks.example.com/hangup?leg=a", method)
     payloads.sign_event(prepared, VOBIZ_TOKEN)
@@ -344,7 +344,7 @@ def test_fired_vobiz_events_validate_in_the_vobiz_sdk(method):
 def test_fired_twilio_and_vonage_events_validate_in_their_sdks():
     from urllib.parse import parse_qsl
 
-    from cpaas_webhooks import payloads
+    from cpaas_module_utils.webhooks import payloads
 
     twilio = payloads.sign_event(payloads.build_event("twilio", "call-status", "https://hooks.example.com/st?x=1", "POST"), TWILIO_TOKEN)
     params = dict(parse_qsl(twilio.body.decode(), keep_blank_values=True))

@@ -11,7 +11,7 @@ import subprocess
 
 import psycopg
 import requests
-from cpaas_webhooks import signatures as sig
+from cpaas_module_utils.webhooks import signatures as sig
 
 from .conftest import RECEIVER_BIN, base_config, bearer
 

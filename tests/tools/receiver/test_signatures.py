@@ -9,7 +9,7 @@ import json
 
 import jwt  # PyJWT: an independent implementation to check ours against
 import pytest
-from cpaas_webhooks import signatures as sig
+from cpaas_module_utils.webhooks import signatures as sig
 
 # Twilio's published vector (its SDKs' tests and wire/README.md): auth token 12345.
 TOKEN = "12345"
@@ -190,15 +190,42 @@ def test_parse_authorization_rfc7235(value, expected):
     assert sig.parse_authorization(value) == expected
 
 
-def test_module_is_standard_library_only():
+def _shared_files():
+    """Every file the sandbox and the receiver share with the modules (the wheel's cpaas_module_utils), adapters excepted."""
+    from pathlib import Path
+
+    root = Path(sig.__file__).resolve().parent.parent
+    files = [root / "_registry.py"] + sorted((root / "webhooks").glob("*.py"))
+    files += sorted(path for path in (root / "_providers").rglob("*.py") if path.name != "adapter.py")
+    return root, files
+
+
+def test_shared_files_are_standard_library_only_with_relative_imports():
+    """The shared files import the standard library, and each other only relatively (so the same files
+    work as the collection's module_utils and as the wheel's cpaas_module_utils)."""
     import ast
     import sys
 
-    tree = ast.parse(open(sig.__file__, encoding="utf-8").read())
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            imported.add(node.module.split(".")[0])
-    assert imported - {"__future__"} <= set(sys.stdlib_module_names)
+    root, files = _shared_files()
+    assert len(files) >= 15, files
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+        assert imported - {"__future__"} <= set(sys.stdlib_module_names), (path.relative_to(root), imported)
+
+
+def test_the_wheel_package_never_imports_an_adapter():
+    """Importing every shared module (as the sandbox and the receiver do) loads no adapter and no Ansible."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cpaas_module_utils._registry as r, cpaas_module_utils.webhooks.payloads, cpaas_module_utils.webhooks.signatures; "
+            "assert r.NAMES; bad = [m for m in sys.modules if m.endswith('.adapter') or m.startswith('ansible')]; "
+            "assert not bad, bad; print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.stdout.strip() == "ok", result.stderr

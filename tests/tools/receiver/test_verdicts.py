@@ -6,7 +6,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from cpaas_webhooks import signatures as sig
+from cpaas_module_utils.webhooks import signatures as sig
 
 from .conftest import basic, bearer
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from cpaas_webhooks import signatures
+from cpaas_module_utils.webhooks import signatures
 
 from cpaas_receiver.app import create_app
 from cpaas_receiver.config import config_from_dict

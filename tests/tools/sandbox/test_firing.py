@@ -11,7 +11,7 @@ import threading
 
 import pytest
 import requests
-from cpaas_webhooks import payloads
+from cpaas_module_utils.webhooks import payloads
 from werkzeug.serving import make_server
 
 from cpaas_receiver.app import create_app as create_receiver

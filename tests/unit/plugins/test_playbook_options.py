@@ -9,7 +9,10 @@ import os
 
 import pytest
 import yaml
-from ansible_collections.cpaas.callbacks.plugins.module_utils import bandwidth, twilio, vobiz, vonage
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth import adapter as bandwidth
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.twilio import adapter as twilio
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz import adapter as vobiz
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage import adapter as vonage
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
 
 PLAYBOOKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks")

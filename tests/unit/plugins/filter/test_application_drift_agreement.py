@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.cpaas.callbacks.plugins.filter.application_drift import application_drift
-from ansible_collections.cpaas.callbacks.plugins.module_utils import vobiz as vobiz_utils
-from ansible_collections.cpaas.callbacks.plugins.module_utils import vonage as vonage_utils
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz import adapter as vobiz_utils
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage import adapter as vonage_utils
 from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED, provider_ids
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils import bandwidth as bw
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth import adapter as bw
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ModuleInputError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import ForeignAnswer, HttpClient
 from lxml import etree

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils import bandwidth as bandwidth_utils
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth import adapter as bandwidth_utils
 from ansible_collections.cpaas.callbacks.plugins.modules import bandwidth_application, bandwidth_application_info
 from lxml import etree
 

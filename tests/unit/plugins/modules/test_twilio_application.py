@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils import twilio as twilio_utils
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.twilio import adapter as twilio_utils
 from ansible_collections.cpaas.callbacks.plugins.modules import twilio_application, twilio_application_info
 
 PROVIDER = "twilio"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils import vobiz as vobiz_utils
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz import adapter as vobiz_utils
 from ansible_collections.cpaas.callbacks.plugins.modules import vobiz_application, vobiz_application_info
 
 PROVIDER = "vobiz"

@@ -11,7 +11,7 @@ import stat
 
 import pytest
 import requests
-from ansible_collections.cpaas.callbacks.plugins.module_utils import vonage as vonage_utils
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage import adapter as vonage_utils
 from ansible_collections.cpaas.callbacks.plugins.modules import vonage_application, vonage_application_info
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa

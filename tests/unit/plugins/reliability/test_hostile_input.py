@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ansible_collections.cpaas.callbacks.plugins.module_utils import _registry
 from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED, URL_PASSWORD
 
 BAD_URLS = [
@@ -153,7 +154,7 @@ COMMON = [
 def _spec(case):
     from ansible_collections.cpaas.callbacks.plugins.module_utils import module as module_utils
     spec = dict(module_utils.COMMON_ARGUMENT_SPEC)
-    utils = __import__("ansible_collections.cpaas.callbacks.plugins.module_utils." + case.name, fromlist=["APPLICATION_ARGUMENT_SPEC"])
+    utils = _registry.entry(case.name).adapter_module()
     spec.update(utils.APPLICATION_ARGUMENT_SPEC)
     return spec
 

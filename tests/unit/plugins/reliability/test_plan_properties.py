@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from ansible_collections.cpaas.callbacks.plugins.module_utils import _registry
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import merge
 from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED, provider_ids
 from hypothesis import HealthCheck, given, settings
@@ -51,7 +52,7 @@ class FakeModule:
 
 
 def _adapter_class(case):
-    utils = __import__("ansible_collections.cpaas.callbacks.plugins.module_utils." + case.name, fromlist=["*"])
+    utils = _registry.entry(case.name).adapter_module()
     [adapter] = [value for name, value in vars(utils).items() if name.endswith("ApplicationAdapter") and name != "ApplicationAdapter"]
     return adapter, utils.APPLICATION_ARGUMENT_SPEC
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.twilio.fields import BOOL_FIELDS, FORM_KEYS, METHOD_FIELDS, URL_FIELDS, to_form
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
@@ -26,32 +27,6 @@ API_VERSIONS = ("2010-04-01", "2008-08-01")
 METHODS = ("GET", "POST")
 FRIENDLY_NAME_MAX = 64
 PAGE_SIZE = 1000
-
-# option -> form key; order follows the API reference.
-URL_FIELDS = {
-    "voice_url": "VoiceUrl",
-    "voice_fallback_url": "VoiceFallbackUrl",
-    "status_callback": "StatusCallback",
-    "sms_url": "SmsUrl",
-    "sms_fallback_url": "SmsFallbackUrl",
-    "sms_status_callback": "SmsStatusCallback",
-    "message_status_callback": "MessageStatusCallback",
-}
-METHOD_FIELDS = {
-    "voice_method": "VoiceMethod",
-    "voice_fallback_method": "VoiceFallbackMethod",
-    "status_callback_method": "StatusCallbackMethod",
-    "sms_method": "SmsMethod",
-    "sms_fallback_method": "SmsFallbackMethod",
-}
-BOOL_FIELDS = {
-    "voice_caller_id_lookup": "VoiceCallerIdLookup",
-    "public_application_connect_enabled": "PublicApplicationConnectEnabled",
-}
-FORM_KEYS = dict(
-    [("friendly_name", "FriendlyName"), ("api_version", "ApiVersion")]
-    + list(URL_FIELDS.items()) + list(METHOD_FIELDS.items()) + list(BOOL_FIELDS.items())
-)
 
 AUTH_ARGUMENT_SPEC = {
     "account_sid": {"type": "str", "required": True, "fallback": (env_fallback, ["TWILIO_ACCOUNT_SID"])},
@@ -101,15 +76,6 @@ def check_page(body):
     if not all(isinstance(app, dict) and check_application(app) is None for app in body["applications"]):
         return "the page lists something that is not a Twilio application"
     return None
-
-
-def to_form(fields):
-    form = {}
-    for option, value in fields.items():
-        if option in BOOL_FIELDS:
-            value = "true" if value else "false"
-        form[FORM_KEYS[option]] = value
-    return form
 
 
 class TwilioApplicationAdapter(ApplicationAdapter):
@@ -189,3 +155,7 @@ class TwilioApplicationAdapter(ApplicationAdapter):
         if sid is not None and not (len(sid) == 34 and sid.startswith("AP")):
             problems.append("sid must be an Application SID: AP followed by 32 hexadecimal characters, got %r" % sid)
         return [problem for problem in problems if problem]
+
+
+# What the registry entry hands to Ansible code that asks for this provider's adapter.
+ADAPTER = TwilioApplicationAdapter

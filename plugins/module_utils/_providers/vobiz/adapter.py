@@ -26,6 +26,15 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz.fields import (
+    ANSWER_NAMES,
+    BOOL_FIELDS,
+    CLEARABLE_URLS,
+    MANAGED,
+    METHOD_FIELDS,
+    REQUEST_NAMES,
+    URL_FIELDS,
+)
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, ModuleInputError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient, ProviderError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
@@ -36,22 +45,6 @@ METHODS = ("GET", "POST")
 PAGE_LIMIT = 100  # the largest page the list accepts
 APP_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 APP_ID_PATTERN = re.compile(r"^[0-9]+$")
-
-# URL options; the ones in CLEARABLE_URLS may be set to "" to clear them.
-URL_FIELDS = ("answer_url", "hangup_url", "fallback_answer_url", "message_url")
-CLEARABLE_URLS = ("fallback_answer_url", "message_url")
-METHOD_FIELDS = ("answer_method", "hangup_method", "fallback_method", "message_method")
-BOOL_FIELDS = ("default_number_app", "default_endpoint_app", "log_incoming_messages")
-MANAGED = ("app_name",) + URL_FIELDS + METHOD_FIELDS + BOOL_FIELDS + ("subaccount",)
-
-# option -> name in a request body (every option is sent under its own name)
-REQUEST_NAMES = dict((option, option) for option in MANAGED)
-# name in an answer -> option (canonical key)
-ANSWER_NAMES = {
-    "default_app": "default_number_app",
-    "sub_account": "subaccount",
-    "log_incoming_message": "log_incoming_messages",
-}
 
 AUTH_ARGUMENT_SPEC = {
     "auth_id": {"type": "str", "required": True, "fallback": (env_fallback, ["VOBIZ_AUTH_ID"])},
@@ -284,3 +277,7 @@ def next_offset(meta, offset, count):
         given = None
     # Never go backwards or stand still, whatever the answer says.
     return given if given is not None and given > offset else offset + count
+
+
+# What the registry entry hands to Ansible code that asks for this provider's adapter.
+ADAPTER = VobizApplicationAdapter

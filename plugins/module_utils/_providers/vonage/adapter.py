@@ -31,6 +31,16 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage.fields import (
+    CAPABILITY_NAMES,
+    READ_ONLY_CAPABILITY_FIELDS,
+    REGIONS,
+    TIMEOUT,
+    TIMEOUT_ALIASES,
+    VOICE_RANGES,
+    WEBHOOKS,
+    WEBHOOK_RANGES,
+)
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
     ApplicationAdapter,
     ModuleInputError,
@@ -49,31 +59,6 @@ PAGE_SIZE = 100  # the largest page the API accepts
 NAME_MAX = 255  # the longest name the API takes
 MAX_PAGES = 10000  # a safety stop against an answer that always says "there is more"
 ID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-TIMEOUT = "connect_timeout"              # the name modules use and send (the only one the API takes)
-TIMEOUT_ALIASES = ("connection_timeout",)  # the 2021 reference's name: an option alias, read from answers
-REGIONS = ("na-east", "na-west", "eu-east", "eu-west", "apac-sng", "apac-australia")
-CAPABILITY_NAMES = ("voice", "messages", "rtc", "verify", "vbc")
-
-# capability -> (its webhooks, the methods they accept, whether they take timeouts)
-WEBHOOKS = {
-    "voice": (("answer_url", "fallback_answer_url", "event_url"), ("GET", "POST"), True),
-    "messages": (("inbound_url", "status_url"), ("POST",), False),
-    "rtc": (("event_url",), ("GET", "POST"), False),
-    "verify": (("status_url",), ("POST",), False),
-}
-# webhook field -> (minimum, maximum, unit)
-WEBHOOK_RANGES = {
-    TIMEOUT: (300, 1000, " milliseconds"),
-    "socket_timeout": (1000, 10000, " milliseconds"),
-}
-# voice setting -> (minimum, maximum, unit)
-VOICE_RANGES = {
-    "conversations_ttl": (1, 9000, " hours"),
-    "leg_persistence_time": (1, 31, " days"),
-}
-# Read-only fields the API answers with but never takes (dropped from writes).
-READ_ONLY_CAPABILITY_FIELDS = {"verify": ("version",)}
 
 
 def _webhook_spec(methods, timeouts):
@@ -536,3 +521,7 @@ def describe_vonage_applications(adapter):
         raise ModuleInputError("application_id must be a Vonage application id (a UUID such as "
                                "78d335fa-323d-0114-9c3d-d6f0d48968cf), got %r" % app_id)
     return describe_applications(adapter)
+
+
+# What the registry entry hands to Ansible code that asks for this provider's adapter.
+ADAPTER = VonageApplicationAdapter

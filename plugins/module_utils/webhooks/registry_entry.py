@@ -1,0 +1,65 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cpaas.callbacks contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Internal use only: not a public API of this collection; may change without notice.
+"""ProviderEntry: what the rest of the project needs to know of one provider, standard library only.
+
+Each provider's package (``_providers/<name>/__init__.py``) builds one ``ENTRY`` from its own
+files; ``_registry.py`` lists them. Consumers (``callback_check``, the ``application_drift``
+filter, the sandbox, the receiver) ask an entry instead of keeping their own if/elif or dicts.
+"""
+
+from __future__ import annotations
+
+
+class ProviderEntry(object):
+    """One provider.
+
+    ``name``: the word in module names, playbooks and configs (``twilio``).
+    ``title``: the provider's name in messages (``Twilio``).
+    ``callbacks(application)``: the :class:`~.common.Callback` list of a normalised application.
+    ``id_keys``: keys that may hold an application's id, in order of preference.
+    ``events``: event type -> (kind, document factory); kind "form" or "json".
+    ``user_agent``: what the provider's requests say they are.
+    ``json_content_type``: the Content-Type of its JSON events.
+    ``sign(prepared, secret, api_key=None, application_id=None, now=None)``: adds the
+    signature headers to a :class:`~.common.PreparedEvent`; None when the provider does not sign.
+    ``verify(secret, request)``: (Verdict, details) for a received request (attributes method,
+    url, headers, body, content_type); None when the provider does not sign.
+    ``signature_description``: how its signature travels, for people (None: it does not sign).
+    ``answer_document``: (content type, body) a receiver answers an answer callback with.
+    ``challenge_first``: whether it sends basic-auth credentials only after a 401 challenge.
+    ``firing_timeout``: seconds it waits for an answer to a callback by default.
+    ``adapter_module()``: imports and returns the provider's ``adapter`` module (the Ansible
+    side: ``ADAPTER``, ``APPLICATION_ARGUMENT_SPEC``, ``AUTH_ARGUMENT_SPEC``...); called only by
+    Ansible code, never by the sandbox or the receiver.
+    """
+
+    __slots__ = ("name", "title", "callbacks", "id_keys", "events", "user_agent", "json_content_type", "sign", "verify",
+                 "signature_description", "answer_document", "challenge_first", "firing_timeout", "adapter_module")
+
+    def __init__(self, name, title, callbacks, id_keys, events, user_agent, adapter_module, answer_document,
+                 json_content_type="application/json", sign=None, verify=None, signature_description=None,
+                 challenge_first=False, firing_timeout=10.0):
+        self.name = name
+        self.title = title
+        self.callbacks = callbacks
+        self.id_keys = tuple(id_keys)
+        self.events = dict(events)
+        self.user_agent = user_agent
+        self.json_content_type = json_content_type
+        self.sign = sign
+        self.verify = verify
+        self.signature_description = signature_description
+        self.answer_document = answer_document
+        self.challenge_first = challenge_first
+        self.firing_timeout = float(firing_timeout)
+        self.adapter_module = adapter_module
+
+    @property
+    def signs(self):
+        """Whether the provider signs its callbacks (else it relies on basic auth)."""
+        return self.sign is not None
+
+    def __repr__(self):
+        return "ProviderEntry(%r)" % self.name
