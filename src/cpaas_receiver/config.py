@@ -8,7 +8,7 @@ database: /var/lib/cpaas-receiver/events.db   # optional; or postgresql://user:p
                                                # CPAAS_RECEIVER_DATABASE and --db override it
 endpoints:
   - path: /twilio/voice
-    provider: twilio          # twilio | vonage | bandwidth | vobiz | generic
+    provider: twilio          # twilio | vonage | bandwidth | vobiz | telnyx | generic
     kind: answer              # answer (voice/answer URL) | status (events); default answer
     methods: [POST]
     basic_auth: {username: "u", password: "p"}
@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from cpaas_module_utils import _registry
 
 from .credentials import mask_url
 
-PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz", "generic")
+PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz", "telnyx", "generic")
 KINDS = ("answer", "status")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ADMIN_TOKEN_ENV = "CPAAS_RECEIVER_ADMIN_TOKEN"  # noqa: S105 - the name of a variable, not a secret
@@ -120,6 +121,10 @@ def endpoint_from_dict(data, source="config"):
             raise ConfigError("endpoint %s: signing_secret must be a non-empty string" % path)
         if provider in ("bandwidth", "generic"):
             raise ConfigError("endpoint %s: provider %s has no webhook signatures; remove signing_secret" % (path, provider))
+        check_secret = _registry.entry(provider).check_secret
+        problem = check_secret(secret) if check_secret is not None else None
+        if problem:
+            raise ConfigError("endpoint %s: signing_secret of a %s endpoint: %s" % (path, provider, problem))
     return Endpoint(
         path=path,
         provider=provider,

@@ -16,6 +16,7 @@ SIGNATURE_HEADERS = {
     "twilio": signatures.TWILIO_SIGNATURE_HEADER,
     "vonage": "Authorization: Bearer (signed JWT)",
     "vobiz": "%s or %s" % (signatures.VOBIZ_V3_HEADER, signatures.VOBIZ_V2_HEADER),
+    "telnyx": "telnyx-signature-ed25519 over telnyx-timestamp|body, within 300 s",
 }
 REFUSALS_LOOKED_AT = 500  # the latest refusals counted for the most common reason
 

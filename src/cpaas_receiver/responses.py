@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from cpaas_module_utils import _registry
 from flask import Response
 
 from .verification import challenge_header
@@ -22,6 +23,7 @@ ANSWERS = {
     "bandwidth": ("application/xml", XML_RESPONSE),  # empty BXML
     "vobiz": ("application/xml", XML_RESPONSE),  # Vobiz XML
     "vonage": ("application/json", json.dumps(VONAGE_NCCO)),  # NCCO
+    "telnyx": _registry.entry("telnyx").answer_document,  # any 2xx will do
 }
 
 

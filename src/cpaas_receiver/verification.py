@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
+from cpaas_module_utils import _registry
 from cpaas_module_utils.webhooks import signatures
 
 from .credentials import parse_basic_auth
@@ -135,6 +136,9 @@ def check_signature(endpoint, request):
             result["claims"] = {k: v for k, v in verdict.claims.items() if isinstance(v, (str, int, float, bool)) or v is None}
     elif provider == "vobiz":
         verdict = signatures.vobiz_validate(secret, request.url, request.headers, request.method, _form_params(request))
+    elif provider == "telnyx":
+        verdict, details = _registry.entry(provider).verify(secret, request)
+        result.update(details)
     else:  # config validation prevents this
         return {"ok": True, "result": "not_configured"}
     result.update({"ok": verdict.ok, "result": verdict.reason, "detail": verdict.detail})

@@ -30,17 +30,19 @@ class ProviderEntry(object):
     ``answer_document``: (content type, body) a receiver answers an answer callback with.
     ``challenge_first``: whether it sends basic-auth credentials only after a 401 challenge.
     ``firing_timeout``: seconds it waits for an answer to a callback by default.
+    ``check_secret(secret)``: None when ``secret`` can be an endpoint's verification secret, else what is
+    wrong with it (Telnyx: a base64 Ed25519 public key); None when any non-empty string will do.
     ``adapter_module()``: imports and returns the provider's ``adapter`` module (the Ansible
     side: ``ADAPTER``, ``APPLICATION_ARGUMENT_SPEC``, ``AUTH_ARGUMENT_SPEC``...); called only by
     Ansible code, never by the sandbox or the receiver.
     """
 
     __slots__ = ("name", "title", "callbacks", "id_keys", "events", "user_agent", "json_content_type", "sign", "verify",
-                 "signature_description", "answer_document", "challenge_first", "firing_timeout", "adapter_module")
+                 "signature_description", "answer_document", "challenge_first", "firing_timeout", "adapter_module", "check_secret")
 
     def __init__(self, name, title, callbacks, id_keys, events, user_agent, adapter_module, answer_document,
                  json_content_type="application/json", sign=None, verify=None, signature_description=None,
-                 challenge_first=False, firing_timeout=10.0):
+                 challenge_first=False, firing_timeout=10.0, check_secret=None):
         self.name = name
         self.title = title
         self.callbacks = callbacks
@@ -55,6 +57,7 @@ class ProviderEntry(object):
         self.challenge_first = challenge_first
         self.firing_timeout = float(firing_timeout)
         self.adapter_module = adapter_module
+        self.check_secret = check_secret
 
     @property
     def signs(self):

@@ -20,7 +20,8 @@ from __future__ import annotations
 import time
 import uuid
 
-from ...webhooks.payloads import ANSWER_ANY, FROM_NUMBER, TO_NUMBER, Callback
+from ...webhooks.answers import ANSWER_ANY
+from ...webhooks.common import FROM_NUMBER, TO_NUMBER, Callback, url_username
 from . import fields
 
 PRIMARY, FAILOVER = fields.URL_FIELDS
@@ -45,7 +46,7 @@ def callbacks(application):
             continue
         primary = name == PRIMARY
         found.append(Callback(
-            name, url, "POST", event=DEFAULT_EVENT, events=EVENT_TYPES, answer=ANSWER_ANY, signed=True,
+            name, url, "POST", event=DEFAULT_EVENT, events=EVENT_TYPES, answer=ANSWER_ANY, signed=True, username=url_username(url),
             fallback=FAILOVER if primary and app.get(FAILOVER) else None,
             primary=None if primary else PRIMARY))
     return found
@@ -63,7 +64,7 @@ def _iso(now):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%06dZ" % int((now % 1) * 1000000)
 
 
-def event_document(event, context, now, url=None):
+def event_document(event, context, now):
     """The JSON document Telnyx POSTs for ``event`` (one of EVENT_TYPES)."""
     if event not in EVENT_TYPES:
         raise ValueError("unknown telnyx event %r; known: %s" % (event, ", ".join(EVENT_TYPES)))
@@ -87,5 +88,13 @@ def event_document(event, context, now, url=None):
                        hangup_source="caller", sip_hangup_cause="200")
     return {
         "data": {"record_type": "event", "event_type": event, "id": str(uuid.uuid4()), "occurred_at": _iso(now), "payload": payload},
-        "meta": {"attempt": 1, "delivered_to": url or ""},
+        "meta": {"attempt": 1},
     }
+
+
+def _builder(event):
+    return lambda context, now: event_document(event, context, now)
+
+
+# event type -> (kind, document factory), as the registry entry wants them
+EVENTS = dict((event, ("json", _builder(event))) for event in EVENT_TYPES)

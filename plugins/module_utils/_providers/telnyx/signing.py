@@ -21,11 +21,12 @@ import base64
 import binascii
 import time
 
-from ...webhooks.signatures import Verdict
+from ...webhooks.crypto import Verdict
 
 SIGNATURE_HEADER = "telnyx-signature-ed25519"
 TIMESTAMP_HEADER = "telnyx-timestamp"
 TOLERANCE_SECONDS = 300  # the SDK's TIMESTAMP_TOLERANCE_SECONDS
+SIGNATURE_DESCRIPTION = "Ed25519 over '<telnyx-timestamp>|<body>' in telnyx-signature-ed25519 (base64), checked with the account's public key"
 
 
 class MissingCryptography(ImportError):
@@ -81,7 +82,7 @@ def signed_message(timestamp, body):
     return str(timestamp).encode("utf-8") + b"|" + (body or b"")
 
 
-def sign(private_key, body, timestamp=None):
+def sign_headers(private_key, body, timestamp=None):
     """The two headers Telnyx sends with ``body``, signed with ``private_key`` (base64)."""
     ed25519 = _ed25519()
     timestamp = str(int(time.time() if timestamp is None else timestamp))
@@ -101,7 +102,7 @@ def _header(headers, name):
     return None
 
 
-def verify(public_key, headers, body, now=None, tolerance=TOLERANCE_SECONDS):
+def verify_headers(public_key, headers, body, now=None, tolerance=TOLERANCE_SECONDS):
     """A Verdict on a request's Telnyx signature, checked as the official SDK checks it."""
     signature = _header(headers, SIGNATURE_HEADER)
     timestamp = _header(headers, TIMESTAMP_HEADER)
@@ -136,3 +137,26 @@ def verify(public_key, headers, body, now=None, tolerance=TOLERANCE_SECONDS):
     except InvalidSignature:
         return Verdict(False, "invalid", "the Ed25519 signature does not match %s|<body> under the endpoint's public key" % TIMESTAMP_HEADER)
     return Verdict(True, "valid", "Ed25519 signature over %s|<body>, %d s from the receiver's clock" % (TIMESTAMP_HEADER, abs(now - moment)))
+
+
+def check_public_key(public_key):
+    """None when ``public_key`` is a base64 Ed25519 public key, else what is wrong with it."""
+    try:
+        raw = _b64decode(public_key, "Telnyx public key")
+    except ValueError as exc:
+        return "%s (base64 of the account's 32-byte Ed25519 public key)" % exc
+    if len(raw) != 32:
+        return "a Telnyx public key is base64 of a 32-byte Ed25519 public key; this one has %d bytes" % len(raw)
+    return None
+
+
+def sign(prepared, secret, api_key=None, application_id=None, now=None):
+    """The registry's signer: ``secret`` is the base64 Ed25519 private key (the sandbox's, or a test key pair's)."""
+    prepared.headers.update(sign_headers(secret, prepared.body, timestamp=now))
+    return prepared
+
+
+def verify(secret, request):
+    """The registry's verifier: ``secret`` is the endpoint's base64 Ed25519 public key; (Verdict, details)."""
+    verdict = verify_headers(secret, request.headers, request.body)
+    return verdict, {"timestamp": _header(request.headers, TIMESTAMP_HEADER), "tolerance": TOLERANCE_SECONDS}
