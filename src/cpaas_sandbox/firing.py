@@ -15,13 +15,14 @@ the same code ``callback_check`` uses) and sends it:
 - with the configured basic-auth credentials: Twilio (user info in the URL) and Bandwidth
   (``*Creds`` with their write-only ``Password``) first send the request without
   ``Authorization`` and resend it with the credentials only after a 401 that carries a
-  ``WWW-Authenticate: Basic`` challenge; Vonage and Vobiz send URL credentials at once;
+  ``WWW-Authenticate: Basic`` challenge; Vonage, Vobiz and Telnyx send URL credentials at once;
 - signed: Twilio ``X-Twilio-Signature`` with ``TWILIO_AUTH_TOKEN``; Vonage
   ``Authorization: Bearer`` JWT with ``VONAGE_SIGNATURE_SECRET`` (environment, else
   ``sandbox-vonage-signature-secret``) when ``signed_callbacks`` is on or for the Messages
-  API; Vobiz V2/V3 headers with ``VOBIZ_AUTH_TOKEN``. Bandwidth does not sign;
+  API; Vobiz V2/V3 headers with ``VOBIZ_AUTH_TOKEN``; Telnyx ``telnyx-signature-ed25519`` and
+  ``telnyx-timestamp`` with the Ed25519 key ``TELNYX_SIGNING_KEY``. Bandwidth does not sign;
 - within the provider's timeout (Twilio 15 s, Bandwidth ``CallbackTimeout`` or 10 s,
-  Vonage the webhook's ``connect_timeout``/``socket_timeout``, Vobiz 10 s);
+  Vonage the webhook's ``connect_timeout``/``socket_timeout``, Vobiz 10 s, Telnyx ``webhook_timeout_secs`` or 10 s);
 - then, when the primary attempt failed (no answer, or not a 2xx after any challenge)
   and the callback has a fallback URL, to the fallback URL.
 
@@ -47,7 +48,7 @@ blueprint = Blueprint("sandbox_events", __name__, url_prefix="/_sandbox")
 
 VONAGE_SIGNATURE_SECRET_VAR = "VONAGE_SIGNATURE_SECRET"  # noqa: S105 - the name of a variable
 VONAGE_SIGNATURE_SECRET_DEFAULT = "sandbox-vonage-signature-secret"  # noqa: S105 - a documented sandbox default
-DEFAULT_TIMEOUTS = {"twilio": 15.0, "bandwidth": 10.0, "vonage": 5.0, "vobiz": 10.0}
+DEFAULT_TIMEOUTS = {"twilio": 15.0, "bandwidth": 10.0, "vonage": 5.0, "vobiz": 10.0, "telnyx": 10.0}
 MAX_TIMEOUT = 60.0
 CHALLENGE_FIRST = ("twilio", "bandwidth")
 EVENT_HEADER = "X-Cpaas-Sandbox-Event"
@@ -69,6 +70,8 @@ def signing_secret(provider: str, credentials: dict[str, str]) -> str | None:
         return credentials.get("TWILIO_AUTH_TOKEN")
     if provider == "vobiz":
         return credentials.get("VOBIZ_AUTH_TOKEN")
+    if provider == "telnyx":
+        return credentials.get("TELNYX_SIGNING_KEY")  # an Ed25519 private key; receivers hold its public key
     if provider == "vonage":
         return credentials.get(VONAGE_SIGNATURE_SECRET_VAR) or os.environ.get(VONAGE_SIGNATURE_SECRET_VAR) or VONAGE_SIGNATURE_SECRET_DEFAULT
     return None
@@ -100,6 +103,10 @@ def timeout_for(provider: str, record: dict[str, Any], callback: payloads.Callba
         connect = hook.get("connect_timeout") or hook.get("connection_timeout")
         socket = hook.get("socket_timeout")
         return (float(connect) / 1000 if connect else 1.0), (float(socket) / 1000 if socket else DEFAULT_TIMEOUTS["vonage"])
+    if provider == "telnyx":
+        value = payloads.normalise(record).get("webhook_timeout_secs")
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return float(value), float(value)
     seconds = DEFAULT_TIMEOUTS[provider]
     return seconds, seconds
 

@@ -389,12 +389,7 @@ def application(app_id: str) -> Response:
     return data(record)
 
 
-@blueprint.route("/<path:rest>", methods=ALL_METHODS)
-def anything_else(rest: str) -> Response:
-    denied = authenticate()
-    if denied is not None:
-        return denied
-    return errors_response(404, [{"code": "10005", "title": "Resource not found", "detail": f"Nothing is served at {request.path}."}])
+# Other paths under /v2 belong to Vonage's blueprint (both APIs live under /v2).
 
 
 PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application)
