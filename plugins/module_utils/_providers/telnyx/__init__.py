@@ -33,4 +33,6 @@ ENTRY = ProviderEntry(
     challenge_first=False,
     firing_timeout=10.0,
     check_secret=signing.check_public_key,
+    verification_secret=signing.public_key_of,
+    wrong_secret=signing.WRONG_PRIVATE_KEY,
 )

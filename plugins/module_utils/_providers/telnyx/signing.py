@@ -26,6 +26,8 @@ from ...webhooks.crypto import Verdict
 SIGNATURE_HEADER = "telnyx-signature-ed25519"
 TIMESTAMP_HEADER = "telnyx-timestamp"
 TOLERANCE_SECONDS = 300  # the SDK's TIMESTAMP_TOLERANCE_SECONDS
+# A valid private key that is nobody's: signs callback_check's probe that must be refused.
+WRONG_PRIVATE_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="  # noqa: S105 - 32 bytes of 0x01, deliberately wrong
 SIGNATURE_DESCRIPTION = "Ed25519 over '<telnyx-timestamp>|<body>' in telnyx-signature-ed25519 (base64), checked with the account's public key"
 
 
