@@ -30,7 +30,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, ModuleInputError, merge
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
-from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_url
+from ansible_collections.cpaas.callbacks.plugins.module_utils.validation import check_range, check_text, check_url
 from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.telnyx import fields
 
 ID_PATTERN = re.compile(r"^[0-9]+$")
@@ -177,15 +177,11 @@ class TelnyxApplicationAdapter(ApplicationAdapter):
         app_id = params.get("application_id")
         if app_id is not None and not ID_PATTERN.match(app_id):
             problems.append("application_id must be a Telnyx application id (digits only, e.g. 1293384261075731499), got %r" % app_id)
-        name = params.get("application_name")
-        if name is not None and not name.strip():
-            problems.append("application_name must not be empty")
+        problems.append(check_text("application_name", params.get("application_name")))
         for option in fields.URL_FIELDS:
             problems.append(check_url(option, params.get(option), allow_empty=option in fields.CLEARABLE_URLS))
         low, high = fields.WEBHOOK_TIMEOUT_RANGE
-        timeout = params.get("webhook_timeout_secs")
-        if timeout is not None and not low <= timeout <= high:
-            problems.append("webhook_timeout_secs must be between %d and %d seconds, got %d" % (low, high, timeout))
+        problems.append(check_range("webhook_timeout_secs", params.get("webhook_timeout_secs"), low, high, " seconds"))
         if params.get("first_command_timeout_secs") is not None and params["first_command_timeout_secs"] < 0:
             problems.append("first_command_timeout_secs must not be negative, got %d" % params["first_command_timeout_secs"])
         for nested in fields.NESTED:
@@ -205,3 +201,6 @@ class TelnyxApplicationAdapter(ApplicationAdapter):
             return super().planned(current, desired)
         # A new application: what Telnyx fills in by itself, then what the task sets.
         return merge(expand_defaults(), desired)
+
+
+ADAPTER = TelnyxApplicationAdapter
