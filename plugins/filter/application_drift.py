@@ -31,22 +31,6 @@ class DescriptionError(Exception):
     """A described application that cannot be compared; the message says why."""
 
 
-class _Options:
-    """The little of AnsibleModule that an adapter's comparison reads."""
-
-    check_mode = True
-
-    def __init__(self, params, no_log_values):
-        self.params = params
-        self.no_log_values = set(no_log_values)
-
-    def warn(self, message):
-        pass
-
-    def fail_json(self, **kwargs):
-        raise DescriptionError(kwargs.get("msg", "invalid options"))
-
-
 class _Provider:
     """A provider's adapter class and the argument spec of its ``_application`` module,
     as the filter needs it: credentials are neither required nor read from the environment
@@ -79,7 +63,8 @@ class _Provider:
         no_log_values = set(result._no_log_values) | secret_values(options)
         if result.error_messages:
             raise DescriptionError(mask_text("; ".join(result.error_messages), no_log_values))
-        adapter = self.adapter_class(_Options(result.validated_parameters, no_log_values), client=object())
+        # Built from the options alone: no client (the listing is the provider's state), warnings dropped.
+        adapter = self.adapter_class(result.validated_parameters, client=object())
         problems = adapter.check_input()
         if problems:
             raise DescriptionError(mask_text("; ".join(problems), no_log_values))

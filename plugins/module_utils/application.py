@@ -23,12 +23,30 @@ class ModuleInputError(Exception):
     """The module's input cannot be applied; raised before any write request."""
 
 
-class DuplicateCreated(Exception):
-    """This run created an application, and another of the same name exists (another run created it meanwhile)."""
+class ChangedButFailed(Exception):
+    """This run changed the application at the provider, then failed: the module fails with ``changed=True``,
+    the application, and ``extra`` result keys."""
 
-    def __init__(self, message, application):
+    def __init__(self, message, application, **extra):
         super().__init__(message)
         self.application = application
+        self.extra = extra
+
+
+class DuplicateCreated(ChangedButFailed):
+    """This run created an application, and another of the same name exists (another run created it meanwhile)."""
+
+
+class MissingLibrary(Exception):
+    """A Python library the provider needs is missing; ``exception`` is the import error's text."""
+
+    def __init__(self, message, exception):
+        super().__init__(message)
+        self.exception = exception
+
+
+def _ignore(_value):
+    """The default of the warn and secret callbacks: drop it."""
 
 
 def prune_unset(value):
@@ -60,9 +78,13 @@ class ApplicationAdapter:
         """Credential options this run does not sign in with (they may be left empty)."""
         return ()
 
-    def __init__(self, module, client=None):
-        self.module = module
-        self.params = module.params
+    def __init__(self, params, warn=None, client=None, secret=None):
+        """``params``: the validated options; ``warn(text)``: where warnings go; ``secret(value)``: where
+        values learnt at run time that must never be shown go (a module adds them to its no_log values);
+        ``client``: an HTTP client to share (else one is made from ``params``)."""
+        self.params = params
+        self.warn = warn or _ignore
+        self.secret = secret or _ignore
         self.client = client if client is not None else self.make_client()
 
     # ---- to override: client -------------------------------------------------
@@ -117,6 +139,11 @@ class ApplicationAdapter:
     def public(self, application):
         """The application as shown to the user: secrets masked."""
         return mask_secrets(application, self.secret_keys)
+
+    def after_apply(self, result, check_mode):
+        """A hook the flow calls with every result of ensure_application: add to it, or act once the
+        outcome is known (Vonage reports whether it wrote the private key). Returns the result."""
+        return result
 
     def public_diff(self, before, after):
         """Both sides of an update's diff as public() shows them; a secret that the update
@@ -197,8 +224,8 @@ def check_twins(adapter, created):
         found = adapter.find_by_name(adapter.app_name)
     except ProviderError as error:
         # The create is done: a failed look must not turn it into a failure that says nothing changed.
-        adapter.module.warn("%s application %s was created, but looking for another application of the same name failed: %s"
-                            % (adapter.provider, created_id, error))
+        adapter.warn("%s application %s was created, but looking for another application of the same name failed: %s"
+                     % (adapter.provider, created_id, error))
         return
     twins = [app for app in found if str(app.get(adapter.id_key)) != str(created_id)]
     if twins:
@@ -222,22 +249,26 @@ def merge(base, overlay):
     return result
 
 
-def ensure_application(adapter, twin_check=True):
+def ensure_application(adapter, check_mode=False, twin_check=True):
     """Run the idempotent flow; return the module result (raises ModuleInputError/ProviderError).
 
-    ``twin_check=False`` leaves the look for a same-named twin after a create to the caller
-    (the whole-account flow does it once for all its creates)."""
-    module = adapter.module
+    ``check_mode`` plans without any write request. ``twin_check=False`` leaves the look for a
+    same-named twin after a create to the caller (the whole-account flow does it once for all its
+    creates). Every result goes through ``adapter.after_apply``."""
+    return adapter.after_apply(_ensure(adapter, check_mode, twin_check), check_mode)
+
+
+def _ensure(adapter, check_mode, twin_check):
     problems = adapter.check_input()
     if problems:
         raise ModuleInputError("; ".join(problems))
-    state = module.params.get("state", "present")
+    state = adapter.params.get("state", "present")
     current = adapter.find()
 
     if state == "absent":
         if current is None:
             return {"changed": False, "application": {}, "differences": []}
-        if not module.check_mode:
+        if not check_mode:
             adapter.delete(current)
         return {
             "changed": True,
@@ -256,8 +287,8 @@ def ensure_application(adapter, twin_check=True):
             raise ModuleInputError("Give %s (to find or create an application) or %s (to manage an existing one)." % (adapter.name_option, adapter.id_option))
         adapter.check_create(desired)
         after = adapter.planned(None, desired)
-        application = after if module.check_mode else adapter.create_recovering(desired)
-        if twin_check and not module.check_mode:
+        application = after if check_mode else adapter.create_recovering(desired)
+        if twin_check and not check_mode:
             check_twins(adapter, application)
         return {
             "changed": True,
@@ -271,7 +302,7 @@ def ensure_application(adapter, twin_check=True):
     if not changes:
         return {"changed": False, "application": adapter.public(current), "differences": []}
     after = adapter.planned(current, desired)
-    application = after if module.check_mode else adapter.update(current, desired, changes)
+    application = after if check_mode else adapter.update(current, desired, changes)
     return {
         "changed": True,
         "application": adapter.public(application),
@@ -280,8 +311,9 @@ def ensure_application(adapter, twin_check=True):
     }
 
 
-def describe_applications(adapter):
-    """The ``_info`` flow: one application by id, those with a name, or all of them."""
+def describe_applications(adapter, check_mode=False):
+    """The ``_info`` flow: one application by id, those with a name, or all of them (only reads, so check
+    mode changes nothing)."""
     if adapter.app_id:
         found = adapter.get(adapter.app_id)
         applications = [found] if found is not None else []

@@ -24,7 +24,9 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
+    ChangedButFailed,
     DuplicateCreated,
+    MissingLibrary,
     ModuleInputError,
     ensure_application,
 )
@@ -36,6 +38,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import (
     COMMON_ARGUMENT_SPEC,
+    adapter_for,
     check_bounds,
     check_credentials,
 )
@@ -49,32 +52,6 @@ LIST_ARGUMENT_SPEC = {
     "purge_scope": {"type": "str"},
     "parallel": {"type": "int", "default": 4},
 }
-
-
-class ElementFailed(Exception):
-    """An element's flow stopped the way a module would (fail_json); ``extra`` holds the result keys."""
-
-    def __init__(self, message, extra):
-        super().__init__(message)
-        self.extra = extra
-
-
-class ElementModule:
-    """What an adapter sees of one list element: its options (credentials included), the task's
-    check mode, warnings naming the application, and the task's set of values never to show."""
-
-    def __init__(self, module, params, label):
-        self.params = params
-        self.check_mode = module.check_mode
-        self.no_log_values = module.no_log_values
-        self.label = label
-        self._module = module
-
-    def warn(self, warning):
-        self._module.warn("%s: %s" % (self.label, warning))
-
-    def fail_json(self, msg, **extra):
-        raise ElementFailed(msg, extra)
 
 
 def element_spec(application_spec, auth_spec):
@@ -203,21 +180,21 @@ def _action(result, state):
     return "created" if (result.get("diff") or {}).get("before") == {} else "updated"
 
 
-def _run_element(adapter, listing, flow, index):
+def _run_element(adapter, listing, flow, index, check_mode):
     label = _label(adapter, index)
     state = adapter.params.get("state", "present")
     entry = {"index": index, "name": adapter.app_name, "id": adapter.app_id}
     try:
         # The listing answers the lookup: no read per element.
         adapter.find = lambda: listing.find(adapter)
-        result = flow(adapter, twin_check=False)
+        result = flow(adapter, check_mode, twin_check=False)
     except (ModuleInputError, ProviderError) as error:
         entry.update(failed=True, changed=False, action="failed", msg="%s: %s" % (label, error), differences=[])
         return entry, None
-    except ElementFailed as error:
-        entry.update(error.extra)
+    except ChangedButFailed as error:
+        # As the single module fails: changed, with the application and the provider's extra keys.
+        entry.update(changed=True, application=adapter.public(error.application), **error.extra)
         entry.update(failed=True, action="failed", msg="%s: %s" % (label, error))
-        entry.setdefault("changed", False)
         entry.setdefault("differences", [])
         return entry, None
     application = result.get("application") or {}
@@ -244,8 +221,8 @@ def _check_twins(account, entries):
     try:
         listing = AccountListing(account, account.list())
     except ProviderError as error:
-        account.module.warn("%d applications were created, but listing the account again to look for same-named twins "
-                            "failed: %s" % (len(created), error))
+        account.warn("%d applications were created, but listing the account again to look for same-named twins "
+                     "failed: %s" % (len(created), error))
         return
     for entry in created:
         twins = [app for app in listing.by_name.get(entry["name"], []) if str(app.get(account.id_key)) != str(entry["id"])]
@@ -290,14 +267,22 @@ def converge_applications(module, adapter_class, flow=ensure_application):
     """Run the whole-account flow and exit the module."""
     params = module.params
     shared = {option: value for option, value in params.items() if option not in LIST_ARGUMENT_SPEC}
-    account = adapter_class(module)
+    try:
+        account = adapter_for(module, adapter_class)
+    except MissingLibrary as error:
+        module.fail_json(msg=str(error), exception=error.exception)
+    labels = {}
+
+    def element_warn(index):
+        # Each element's warnings name its application.
+        return lambda warning: module.warn("%s: %s" % (labels[index], warning))
+
     adapters = []
     for index, element in enumerate(module.elements):
         params_ = dict(shared)
         params_.update(element)
-        element_module = ElementModule(module, params_, "applications[%d]" % index)
-        adapter = adapter_class(element_module, client=account.client)
-        element_module.label = _label(adapter, index)
+        adapter = adapter_class(params_, warn=element_warn(index), client=account.client, secret=module.no_log_values.add)
+        labels[index] = _label(adapter, index)
         adapters.append(adapter)
     problems = _check_list(adapters)
     if problems:
@@ -310,7 +295,7 @@ def converge_applications(module, adapter_class, flow=ensure_application):
                          error_code=error.code, details=error.details)
     parallel = params["parallel"]
     with ThreadPoolExecutor(max_workers=parallel) as pool:
-        outcomes = list(pool.map(lambda pair: _run_element(pair[1], listing, flow, pair[0]), enumerate(adapters)))
+        outcomes = list(pool.map(lambda pair: _run_element(pair[1], listing, flow, pair[0], module.check_mode), enumerate(adapters)))
     entries = [entry for entry, _diff in outcomes]
     diffs = [diff for _entry, diff in outcomes if diff is not None]
     if not module.check_mode:

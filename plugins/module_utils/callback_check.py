@@ -33,7 +33,6 @@ CHECK_HEADER = "X-Cpaas-Callback-Check"
 USER_AGENT_SUFFIX = " cpaas.callbacks-callback_check"
 WRONG_PASSWORD = "callback-check-wrong-password"  # noqa: S105 - deliberately wrong, sent to prove refusal
 WRONG_SECRET = "callback-check-wrong-signing-secret"  # noqa: S105 - signs the probe that must be refused
-CHALLENGE_PROVIDERS = ("twilio", "bandwidth")      # send credentials only after a 401 challenge
 REFUSAL_STATUSES = (401, 403)
 
 # Kinds of failure a check reports (result "problems" and each check's "failure").
@@ -249,8 +248,8 @@ class CallbackChecker(object):
     def event_for(self, callback, url, secret=None):
         context = {"application_id": payloads.application_id(self.provider, self.params["application"])}
         app = payloads.normalise(self.params["application"])
-        if self.provider == "twilio":
-            context["account_sid"] = app.get("account_sid")
+        # The account an event names (Twilio's AccountSid); builders of other providers do not read it.
+        context["account_sid"] = app.get("account_sid")
         event = (self.params.get("event_overrides") or {}).get(callback.name)
         try:
             prepared = payloads.build_event(self.provider, event or callback.event, url, callback.method, context)
@@ -296,8 +295,8 @@ class CallbackChecker(object):
     def check_one(self, callback):
         url = payloads.url_without_credentials(callback.url)
         creds = self.credentials_for(callback)
-        if self.provider == "vonage" and callback.signed and self.signing_secret:
-            creds = None  # the signed JWT takes the Authorization header: Vonage cannot send basic auth too
+        if self.entry.signature_in_authorization and callback.signed and self.signing_secret:
+            creds = None  # the signature takes the Authorization header (Vonage's JWT): no basic auth besides
         result = {
             "name": callback.name,
             "url": mask_url_password(callback.url),
@@ -382,10 +381,11 @@ class CallbackChecker(object):
         check["expected"] = "a refusal (HTTP 401 or 403)"
         if status in REFUSAL_STATUSES:
             challenge = (answer.get("challenge") or "").strip().lower()
-            if self.provider in CHALLENGE_PROVIDERS and name == "no_credentials" and not (status == 401 and challenge.startswith("basic")):
+            # A provider that sends credentials only after a 401 challenge (Twilio, Bandwidth) needs that challenge.
+            if _registry.entry(self.provider).challenge_first and name == "no_credentials" and not (status == 401 and challenge.startswith("basic")):
                 check.update(ok=False, failure=NO_CHALLENGE,
                              detail="HTTP %s without a 'WWW-Authenticate: Basic' challenge: %s never sends the credentials then"
-                             % (status, self.provider.capitalize()))
+                             % (status, _registry.entry(self.provider).title))
             else:
                 check.update(ok=True, detail="refused with HTTP %s" % status)
             return check
@@ -436,8 +436,8 @@ class ReceiverClient(object):
                     "kind": "answer" if callback.answer != payloads.ANSWER_ANY else "status"}
             if creds and creds[1]:
                 body["basic_auth"] = {"username": creds[0], "password": creds[1]}
-            if callback.signed and checker.verification_secret and checker.provider != "bandwidth":
-                body["signing_secret"] = checker.verification_secret  # a key pair's public half
+            if callback.signed and checker.verification_secret and checker.entry.signs:
+                body["signing_secret"] = checker.verification_secret  # a key pair's public half, else the shared secret
             try:
                 response = self.session.post(self.base + "/api/endpoints", json=body, timeout=self.timeout)
             except requests.exceptions.RequestException as exc:

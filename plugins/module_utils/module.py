@@ -12,7 +12,8 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
-    DuplicateCreated,
+    ChangedButFailed,
+    MissingLibrary,
     ModuleInputError,
     describe_applications,
     ensure_application,
@@ -108,18 +109,26 @@ def check_credentials(spec, params, unused=()):
     return None
 
 
+def adapter_for(module, adapter_class, client=None, warn=None):
+    """An adapter over the module's options: warnings go to the module, and secrets learnt at run time
+    (Vonage's private key) join the values Ansible never shows."""
+    return adapter_class(module.params, warn=warn or module.warn, client=client, secret=module.no_log_values.add)
+
+
 def run(module, adapter_class, flow):
     """Run ``flow`` (ensure_application or describe_applications) and exit the module."""
     problem = check_credentials(module.argument_spec, module.params, adapter_class.unused_credentials(module.params))
     if problem:
         module.fail_json(msg=problem)
     try:
-        adapter = adapter_class(module)
-        result = flow(adapter)
+        adapter = adapter_for(module, adapter_class)
+        result = flow(adapter, module.check_mode)
+    except MissingLibrary as error:
+        module.fail_json(msg=str(error), exception=error.exception)
     except ModuleInputError as error:
         module.fail_json(msg=str(error))
-    except DuplicateCreated as error:
-        module.fail_json(msg=str(error), changed=True, application=adapter.public(error.application))
+    except ChangedButFailed as error:
+        module.fail_json(msg=str(error), changed=True, application=adapter.public(error.application), **error.extra)
     except ProviderError as error:
         module.fail_json(msg=str(error), status=error.status, error_code=error.code, details=error.details)
     module.exit_json(**result)

@@ -371,17 +371,16 @@ private_key_written:
   sample: true
 """
 
-from ansible_collections.cpaas.callbacks.plugins.module_utils.module import build_module, run
+from ansible_collections.cpaas.callbacks.plugins.module_utils.module import run_application_module
 from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage.adapter import (
     APPLICATION_ARGUMENT_SPEC,
     APPLICATION_KWARGS,
     VonageApplicationAdapter,
-    ensure_vonage_application,
 )
 
 
 def main():
-    run(build_module(APPLICATION_ARGUMENT_SPEC, **APPLICATION_KWARGS), VonageApplicationAdapter, ensure_vonage_application)
+    run_application_module(VonageApplicationAdapter, APPLICATION_ARGUMENT_SPEC, **APPLICATION_KWARGS)
 
 
 if __name__ == "__main__":

@@ -110,13 +110,12 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage.
     AUTH_KWARGS,
     ELEMENT_KWARGS,
     VonageApplicationAdapter,
-    ensure_vonage_application,
 )
 
 
 def main():
     run_applications_module(VonageApplicationAdapter, APPLICATION_ARGUMENT_SPEC, AUTH_ARGUMENT_SPEC,
-                            auth_kwargs=AUTH_KWARGS, element_kwargs=ELEMENT_KWARGS, flow=ensure_vonage_application)
+                            auth_kwargs=AUTH_KWARGS, element_kwargs=ELEMENT_KWARGS)
 
 
 if __name__ == "__main__":

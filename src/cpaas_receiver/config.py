@@ -8,7 +8,7 @@ database: /var/lib/cpaas-receiver/events.db   # optional; or postgresql://user:p
                                                # CPAAS_RECEIVER_DATABASE and --db override it
 endpoints:
   - path: /twilio/voice
-    provider: twilio          # twilio | vonage | bandwidth | vobiz | telnyx | generic
+    provider: twilio          # a provider of the registry (bandwidth | telnyx | twilio | vobiz | vonage) or generic
     kind: answer              # answer (voice/answer URL) | status (events); default answer
     methods: [POST]
     basic_auth: {username: "u", password: "p"}
@@ -27,7 +27,8 @@ from cpaas_module_utils import _registry
 
 from .credentials import mask_url
 
-PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz", "telnyx", "generic")
+# Every provider of the registry, and "generic" (any sender: basic auth only, an empty 200).
+PROVIDERS = _registry.NAMES + ("generic",)
 KINDS = ("answer", "status")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ADMIN_TOKEN_ENV = "CPAAS_RECEIVER_ADMIN_TOKEN"  # noqa: S105 - the name of a variable, not a secret
@@ -119,7 +120,7 @@ def endpoint_from_dict(data, source="config"):
     if secret is not None:
         if not isinstance(secret, str) or not secret:
             raise ConfigError("endpoint %s: signing_secret must be a non-empty string" % path)
-        if provider in ("bandwidth", "generic"):
+        if provider == "generic" or not _registry.entry(provider).signs:
             raise ConfigError("endpoint %s: provider %s has no webhook signatures; remove signing_secret" % (path, provider))
         check_secret = _registry.entry(provider).check_secret
         problem = check_secret(secret) if check_secret is not None else None

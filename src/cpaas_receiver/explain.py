@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timezone
 
-from cpaas_module_utils.webhooks import signatures
+from cpaas_module_utils import _registry
 
-SIGNATURE_HEADERS = {
-    "twilio": signatures.TWILIO_SIGNATURE_HEADER,
-    "vonage": "Authorization: Bearer (signed JWT)",
-    "vobiz": "%s or %s" % (signatures.VOBIZ_V3_HEADER, signatures.VOBIZ_V2_HEADER),
-    "telnyx": "telnyx-signature-ed25519 over telnyx-timestamp|body, within 300 s",
-}
+# provider -> how its signature travels, for every provider that signs (its registry entry).
+SIGNATURE_HEADERS = {entry.name: entry.signature_description for entry in _registry.PROVIDERS if entry.signature_description}
 REFUSALS_LOOKED_AT = 500  # the latest refusals counted for the most common reason
 
 

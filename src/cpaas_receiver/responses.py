@@ -7,24 +7,14 @@ event callbacks get an empty 204 (generic endpoints an empty 200).
 
 from __future__ import annotations
 
-import json
-
 from cpaas_module_utils import _registry
 from flask import Response
 
 from .verification import challenge_header
 
-XML_RESPONSE = '<?xml version="1.0" encoding="UTF-8"?>\n<Response/>\n'
-VONAGE_NCCO = [{"action": "talk", "text": "Callback received."}]
-
-# provider -> (content type, body) for answer endpoints
-ANSWERS = {
-    "twilio": ("application/xml", XML_RESPONSE),  # empty TwiML
-    "bandwidth": ("application/xml", XML_RESPONSE),  # empty BXML
-    "vobiz": ("application/xml", XML_RESPONSE),  # Vobiz XML
-    "vonage": ("application/json", json.dumps(VONAGE_NCCO)),  # NCCO
-    "telnyx": _registry.entry("telnyx").answer_document,  # any 2xx will do
-}
+# provider -> (content type, body) for answer endpoints: each registry entry's answer document
+# (an empty TwiML / BXML / Vobiz XML <Response/>, Vonage's one-action NCCO).
+ANSWERS = {entry.name: entry.answer_document for entry in _registry.PROVIDERS}
 
 
 def accepted(endpoint):

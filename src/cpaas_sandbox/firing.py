@@ -34,11 +34,11 @@ callback receiver, ``receiver_event_id`` names the event it recorded (``X-Receiv
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 import requests
+from cpaas_module_utils import _registry
 from cpaas_module_utils.webhooks import payloads
 from flask import Blueprint, jsonify, request
 
@@ -46,11 +46,7 @@ from .context import current_sandbox
 
 blueprint = Blueprint("sandbox_events", __name__, url_prefix="/_sandbox")
 
-VONAGE_SIGNATURE_SECRET_VAR = "VONAGE_SIGNATURE_SECRET"  # noqa: S105 - the name of a variable
-VONAGE_SIGNATURE_SECRET_DEFAULT = "sandbox-vonage-signature-secret"  # noqa: S105 - a documented sandbox default
-DEFAULT_TIMEOUTS = {"twilio": 15.0, "bandwidth": 10.0, "vonage": 5.0, "vobiz": 10.0, "telnyx": 10.0}
 MAX_TIMEOUT = 60.0
-CHALLENGE_FIRST = ("twilio", "bandwidth")
 EVENT_HEADER = "X-Cpaas-Sandbox-Event"
 
 
@@ -65,50 +61,24 @@ def _mask(url: str) -> str:
     return url.replace(":%s@" % parts[1], ":********@", 1)
 
 
-def signing_secret(provider: str, credentials: dict[str, str]) -> str | None:
-    if provider == "twilio":
-        return credentials.get("TWILIO_AUTH_TOKEN")
-    if provider == "vobiz":
-        return credentials.get("VOBIZ_AUTH_TOKEN")
-    if provider == "telnyx":
-        return credentials.get("TELNYX_SIGNING_KEY")  # an Ed25519 private key; receivers hold its public key
-    if provider == "vonage":
-        return credentials.get(VONAGE_SIGNATURE_SECRET_VAR) or os.environ.get(VONAGE_SIGNATURE_SECRET_VAR) or VONAGE_SIGNATURE_SECRET_DEFAULT
-    return None
+def _sandbox_provider(name: str):
+    return current_sandbox().providers[name]
 
 
 def stored_credentials(provider: str, record: dict[str, Any], callback: payloads.Callback) -> tuple[str, str] | None:
-    """The (user, password) the provider would use for this callback."""
+    """The (user, password) the provider would use for this callback: those in its URL, else those it keeps."""
     in_url = payloads.url_credentials(callback.url)
     if in_url and in_url[1] is not None:
         return in_url[0], in_url[1]
-    if provider == "bandwidth" and callback.credentials_key:
-        creds = payloads.normalise(record).get(callback.credentials_key)
-        if isinstance(creds, dict) and creds.get("user_id"):
-            return creds["user_id"], creds.get("password") or ""
-    return None
+    return _sandbox_provider(provider).stored_credentials(record, callback)
 
 
 def timeout_for(provider: str, record: dict[str, Any], callback: payloads.Callback, override: float | None) -> tuple[float, float]:
     if override is not None:
         return override, override
-    if provider == "bandwidth":
-        value = payloads.normalise(record).get("callback_timeout")
-        if value and str(value).isdigit():
-            seconds = min(float(value), MAX_TIMEOUT)
-            return seconds, seconds
-    if provider == "vonage" and callback.name.startswith("voice."):
-        hooks = (((payloads.normalise(record).get("capabilities") or {}).get("voice") or {}).get("webhooks") or {})
-        hook = hooks.get(callback.name.split(".", 1)[1]) or {}
-        connect = hook.get("connect_timeout") or hook.get("connection_timeout")
-        socket = hook.get("socket_timeout")
-        return (float(connect) / 1000 if connect else 1.0), (float(socket) / 1000 if socket else DEFAULT_TIMEOUTS["vonage"])
-    if provider == "telnyx":
-        value = payloads.normalise(record).get("webhook_timeout_secs")
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return float(value), float(value)
-    seconds = DEFAULT_TIMEOUTS[provider]
-    return seconds, seconds
+    default = _registry.entry(provider).firing_timeout
+    configured = _sandbox_provider(provider).callback_timeouts(record, callback, default, MAX_TIMEOUT)
+    return configured if configured is not None else (default, default)
 
 
 def _send(session, prepared, auth, timeouts):
@@ -162,7 +132,7 @@ def deliver(provider: str, record: dict[str, Any], callback: payloads.Callback, 
         attempts.append(entry)
         return entry
 
-    if provider in CHALLENGE_FIRST:
+    if _registry.entry(provider).challenge_first:
         first = attempt(None)
         challenged = first["status"] == 401 and (first["challenge"] or "").strip().lower().startswith("basic")
         if challenged and creds:
@@ -217,14 +187,10 @@ def fire_event(provider_name: str, app_id: str):
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= MAX_TIMEOUT:
             return _error(400, "timeout must be a number of seconds between 0 and %d" % MAX_TIMEOUT)
         timeout = float(timeout)
-    secret = spec["signing_secret"] if "signing_secret" in spec else signing_secret(provider_name, sandbox.credentials)
+    provider = sandbox.providers[provider_name]
+    secret = spec["signing_secret"] if "signing_secret" in spec else provider.signing_secret(sandbox.credentials)
     context = {"application_id": app_id}
-    if provider_name == "twilio":
-        context["account_sid"] = record.get("account_sid")
-    elif provider_name == "bandwidth":
-        context["account_id"] = sandbox.credentials.get("BW_ACCOUNT_ID")
-    elif provider_name == "vonage":
-        context["api_key"] = sandbox.credentials.get("VONAGE_API_KEY")
+    context.update(provider.event_context(record, sandbox.credentials))
 
     attempts = deliver(provider_name, record, callback, event, secret, timeout, context)
     delivered = attempts[-1]["answer_ok"]

@@ -28,6 +28,8 @@ class ProviderEntry(object):
     url, headers, body, content_type); None when the provider does not sign.
     ``signature_description``: how its signature travels, for people (None: it does not sign).
     ``answer_document``: (content type, body) a receiver answers an answer callback with.
+    ``signature_in_authorization``: whether the signature travels in the ``Authorization`` header
+    (Vonage's JWT), so that no basic-auth credentials can be sent with it.
     ``challenge_first``: whether it sends basic-auth credentials only after a 401 challenge.
     ``firing_timeout``: seconds it waits for an answer to a callback by default.
     ``check_secret(secret)``: None when ``secret`` can be an endpoint's verification secret, else what is
@@ -43,12 +45,13 @@ class ProviderEntry(object):
     """
 
     __slots__ = ("name", "title", "callbacks", "id_keys", "events", "user_agent", "json_content_type", "sign", "verify",
-                 "signature_description", "answer_document", "challenge_first", "firing_timeout", "adapter_module", "check_secret",
-                 "verification_secret", "wrong_secret")
+                 "signature_description", "signature_in_authorization", "answer_document", "challenge_first", "firing_timeout",
+                 "adapter_module", "check_secret", "verification_secret", "wrong_secret")
 
     def __init__(self, name, title, callbacks, id_keys, events, user_agent, adapter_module, answer_document,
                  json_content_type="application/json", sign=None, verify=None, signature_description=None,
-                 challenge_first=False, firing_timeout=10.0, check_secret=None, verification_secret=None, wrong_secret=None):
+                 signature_in_authorization=False, challenge_first=False, firing_timeout=10.0, check_secret=None,
+                 verification_secret=None, wrong_secret=None):
         self.name = name
         self.title = title
         self.callbacks = callbacks
@@ -59,6 +62,7 @@ class ProviderEntry(object):
         self.sign = sign
         self.verify = verify
         self.signature_description = signature_description
+        self.signature_in_authorization = signature_in_authorization
         self.answer_document = answer_document
         self.challenge_first = challenge_first
         self.firing_timeout = float(firing_timeout)

@@ -34,6 +34,7 @@ import http
 import uuid
 from typing import Any
 
+from cpaas_module_utils.webhooks.common import normalise
 from flask import Blueprint, Response, request
 from lxml import etree
 
@@ -398,4 +399,27 @@ def anything_else(rest: str) -> Response:
     return error_response(404, "Nothing is served at %s" % request.path)
 
 
-PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application)
+def event_context(record: dict[str, Any], credentials: dict[str, str]) -> dict[str, Any]:
+    return {"account_id": credentials.get("BW_ACCOUNT_ID")}
+
+
+def stored_credentials(record: dict[str, Any], callback: Any) -> tuple[str, str] | None:
+    """The callback credentials Bandwidth keeps (write-only at the API) for this callback."""
+    if callback.credentials_key:
+        creds = normalise(record).get(callback.credentials_key)
+        if isinstance(creds, dict) and creds.get("user_id"):
+            return creds["user_id"], creds.get("password") or ""
+    return None
+
+
+def callback_timeouts(record: dict[str, Any], callback: Any, default: float, maximum: float) -> tuple[float, float] | None:
+    """The application's CallbackTimeout (seconds), when it has one."""
+    value = normalise(record).get("callback_timeout")
+    if value and str(value).isdigit():
+        seconds = min(float(value), maximum)
+        return seconds, seconds
+    return None
+
+
+PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application,
+                    event_context=event_context, stored_credentials=stored_credentials, callback_timeouts=callback_timeouts)

@@ -392,4 +392,20 @@ def application(app_id: str) -> Response:
 # Other paths under /v2 belong to Vonage's blueprint (both APIs live under /v2).
 
 
-PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application)
+# -- firing ----------------------------------------------------------------------
+def signing_secret(credentials: dict[str, str]) -> str | None:
+    """Telnyx signs with an Ed25519 private key: the sandbox's TELNYX_SIGNING_KEY (receivers hold its public key)."""
+    return credentials.get("TELNYX_SIGNING_KEY")
+
+
+def callback_timeouts(record: dict[str, Any], callback: Any, default: float, maximum: float) -> tuple[float, float] | None:
+    """The application's webhook_timeout_secs (0 to 30; null: the default)."""
+    value = record.get("webhook_timeout_secs")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        seconds = float(min(value, maximum))
+        return seconds, seconds
+    return None
+
+
+PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application,
+                    signing_secret=signing_secret, callback_timeouts=callback_timeouts)

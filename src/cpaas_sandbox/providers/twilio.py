@@ -344,4 +344,14 @@ def anything_else(rest: str) -> Response:
     return not_found()
 
 
-PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application)
+def signing_secret(credentials: dict[str, str]) -> str | None:
+    """Twilio signs with the account's auth token."""
+    return credentials.get("TWILIO_AUTH_TOKEN")
+
+
+def event_context(record: dict[str, Any], credentials: dict[str, str]) -> dict[str, Any]:
+    return {"account_sid": record.get("account_sid")}
+
+
+PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application,
+                    signing_secret=signing_secret, event_context=event_context)

@@ -423,4 +423,10 @@ def anything_else(rest: str) -> Response:
     return error_response(404, f"The requested resource {request.path} was not found")
 
 
-PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application)
+def signing_secret(credentials: dict[str, str]) -> str | None:
+    """Vobiz signs with the account's auth token."""
+    return credentials.get("VOBIZ_AUTH_TOKEN")
+
+
+PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application,
+                    signing_secret=signing_secret)

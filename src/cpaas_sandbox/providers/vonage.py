@@ -38,6 +38,7 @@ import uuid
 from collections import deque
 from typing import Any
 
+from cpaas_module_utils.webhooks.common import normalise
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Blueprint, Response, jsonify, request
@@ -546,4 +547,29 @@ def anything_else(rest: str) -> Response:
     raise Problem(404, ERRORS + "#not-found", "Not Found", f"Nothing is served at {request.path}")
 
 
-PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application)
+SIGNATURE_SECRET_VAR = "VONAGE_SIGNATURE_SECRET"  # noqa: S105 - the name of a variable
+SIGNATURE_SECRET_DEFAULT = "sandbox-vonage-signature-secret"  # noqa: S105 - a documented sandbox default
+
+
+def signing_secret(credentials: dict[str, str]) -> str | None:
+    """Vonage signs with the account's signature secret: VONAGE_SIGNATURE_SECRET, else the documented default."""
+    return credentials.get(SIGNATURE_SECRET_VAR) or os.environ.get(SIGNATURE_SECRET_VAR) or SIGNATURE_SECRET_DEFAULT
+
+
+def event_context(record: dict[str, Any], credentials: dict[str, str]) -> dict[str, Any]:
+    return {"api_key": credentials.get("VONAGE_API_KEY")}
+
+
+def callback_timeouts(record: dict[str, Any], callback: Any, default: float, maximum: float) -> tuple[float, float] | None:
+    """A voice webhook's connect_timeout and socket_timeout (milliseconds); connect defaults to 1 s."""
+    if not callback.name.startswith("voice."):
+        return None
+    hooks = (((normalise(record).get("capabilities") or {}).get("voice") or {}).get("webhooks") or {})
+    hook = hooks.get(callback.name.split(".", 1)[1]) or {}
+    connect = hook.get("connect_timeout") or hook.get("connection_timeout")
+    socket = hook.get("socket_timeout")
+    return (float(connect) / 1000 if connect else 1.0), (float(socket) / 1000 if socket else default)
+
+
+PROVIDER = Provider(name=NAME, blueprint=blueprint, error_response=error_response, patch_application=patch_application,
+                    signing_secret=signing_secret, event_context=event_context, callback_timeouts=callback_timeouts)

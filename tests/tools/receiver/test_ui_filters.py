@@ -31,7 +31,7 @@ def test_feed_takes_the_pages_filters(receiver):
 
 @pytest.mark.parametrize("query, message", [
     ("verdict=fine", "verdict must be one of accepted, method_not_allowed"),
-    ("provider=acme", "provider must be one of twilio, vonage"),
+    ("provider=acme", "provider must be one of bandwidth, twilio, vobiz, vonage, generic"),
     ("until=yesterday", "until must be an ISO 8601 date and time"),
     ("since=yesterday", "since must be an ISO 8601 date and time"),
 ])

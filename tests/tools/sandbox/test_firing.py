@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 from cpaas_receiver.app import create_app as create_receiver
 from cpaas_receiver.config import config_from_dict
 from cpaas_sandbox.app import create_app
-from cpaas_sandbox.firing import VONAGE_SIGNATURE_SECRET_DEFAULT
+from cpaas_sandbox.providers.vonage import SIGNATURE_SECRET_DEFAULT as VONAGE_SIGNATURE_SECRET_DEFAULT
 from cpaas_sandbox.server import SandboxServer
 
 from .conftest import CREDS

@@ -9,15 +9,13 @@ import os
 
 import pytest
 import yaml
-from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwidth import adapter as bandwidth
-from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.twilio import adapter as twilio
-from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vobiz import adapter as vobiz
-from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage import adapter as vonage
+from ansible_collections.cpaas.callbacks.plugins.module_utils import _registry
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import COMMON_ARGUMENT_SPEC
 
 PLAYBOOKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks")
 TASKS = os.path.join(PLAYBOOKS, "tasks")
-PROVIDERS = {"bandwidth": bandwidth, "twilio": twilio, "vobiz": vobiz, "vonage": vonage}
+# Every provider of the registry, with its adapter module (argument specs).
+PROVIDERS = {entry.name: entry.adapter_module() for entry in _registry.PROVIDERS}
 
 
 def module_options(provider):

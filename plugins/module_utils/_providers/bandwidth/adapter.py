@@ -49,7 +49,7 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.bandwid
     XML_CONTENT_TYPE,
     XML_DECLARATION,
 )
-from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, ModuleInputError
+from ansible_collections.cpaas.callbacks.plugins.module_utils.application import ApplicationAdapter, MissingLibrary, ModuleInputError
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import MASK
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import api_url_option, client_options
@@ -268,8 +268,8 @@ class BandwidthApplicationAdapter(ApplicationAdapter):
 
     def make_client(self):
         if not HAS_LXML:
-            self.module.fail_json(msg=missing_required_lib("lxml"),
-                                  exception="".join(traceback.format_exception_only(type(LXML_IMPORT_ERROR), LXML_IMPORT_ERROR)))
+            raise MissingLibrary(missing_required_lib("lxml"),
+                                 "".join(traceback.format_exception_only(type(LXML_IMPORT_ERROR), LXML_IMPORT_ERROR)))
         params = self.params
         return HttpClient(
             "Bandwidth", params["api_url"], auth=(params["username"], params["password"]),

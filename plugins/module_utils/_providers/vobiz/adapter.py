@@ -216,9 +216,9 @@ class VobizApplicationAdapter(ApplicationAdapter):
         else:
             reason = "it was not found"
         if application is None:
-            self.module.warn("Vobiz %s application %s, but reading it back failed (%s). The application shown is the one the "
-                             "task asked for, not read from Vobiz; run the task again to compare with what Vobiz has."
-                             % (done, app_id, reason))
+            self.warn("Vobiz %s application %s, but reading it back failed (%s). The application shown is the one the "
+                      "task asked for, not read from Vobiz; run the task again to compare with what Vobiz has."
+                      % (done, app_id, reason))
             return planned
         return application
 

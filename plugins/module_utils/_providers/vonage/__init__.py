@@ -31,6 +31,7 @@ ENTRY = ProviderEntry(
     sign=signing.sign,
     verify=signing.verify,
     signature_description=signing.SIGNATURE_DESCRIPTION,
+    signature_in_authorization=True,
     challenge_first=False,
     firing_timeout=5.0,
 )

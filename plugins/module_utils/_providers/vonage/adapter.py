@@ -43,9 +43,9 @@ from ansible_collections.cpaas.callbacks.plugins.module_utils._providers.vonage.
 )
 from ansible_collections.cpaas.callbacks.plugins.module_utils.application import (
     ApplicationAdapter,
+    ChangedButFailed,
     ModuleInputError,
     describe_applications,
-    ensure_application,
     prune_unset,
 )
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HttpClient
@@ -128,12 +128,11 @@ INFO_ARGUMENT_SPEC = dict(AUTH_ARGUMENT_SPEC)
 INFO_ARGUMENT_SPEC.update({"application_id": {"type": "str"}, "name": {"type": "str"}})
 
 
-class PrivateKeyLost(Exception):
+class PrivateKeyLost(ChangedButFailed):
     """The application exists at Vonage but the private key of its create answer was never seen or saved."""
 
     def __init__(self, message, application):
-        super().__init__(message)
-        self.application = application
+        super().__init__(message, application, private_key_written=False)
 
 
 def parse_error(response):
@@ -251,8 +250,8 @@ class VonageApplicationAdapter(ApplicationAdapter):
     name_key = "name"
     secret_keys = ("private_key",)
 
-    def __init__(self, module, client=None):
-        super().__init__(module, client)
+    def __init__(self, params, warn=None, client=None, secret=None):
+        super().__init__(params, warn=warn, client=client, secret=secret)
         self.created = False            # whether this run saw a create answer
         self.private_key_written = False
 
@@ -298,7 +297,7 @@ class VonageApplicationAdapter(ApplicationAdapter):
         application, private_key = canonical(answer)
         if private_key:
             # Whatever happens next, the key must never show in output.
-            self.module.no_log_values.add(private_key)
+            self.secret(private_key)
         self.created = True
         path = self.params.get("private_key_path")
         if path:
@@ -316,8 +315,19 @@ class VonageApplicationAdapter(ApplicationAdapter):
                     text + " Nothing was written to private_key_path. The application exists: give it a key pair you own "
                     "with public_key (application_id %s), or regenerate its key at Vonage." % application.get("id"),
                     application)
-            self.module.warn(text + " Give it a key pair you own with public_key if it needs one.")
+            self.warn(text + " Give it a key pair you own with public_key if it needs one.")
         return application
+
+    def after_apply(self, result, check_mode):
+        """Every result says whether the private key was written; a key file asked for an application that
+        already existed cannot be written (Vonage hands the key out only on create), which is a warning."""
+        result["private_key_written"] = self.private_key_written
+        path = self.params.get("private_key_path")
+        if path and self.params.get("state") == "present" and not self.created and not check_mode and not os.path.exists(path):
+            self.warn("private_key_path %s was not written: Vonage hands out an application's private key only in the "
+                      "answer to its create, and application %s already existed."
+                      % (path, (result.get("application") or {}).get("id")))
+        return result
 
     def save_private_key(self, path, private_key, application):
         """Write the create answer's private key to a new file with mode 0600 (never replacing a file)."""
@@ -497,30 +507,12 @@ class VonageApplicationAdapter(ApplicationAdapter):
             raise ModuleInputError("; ".join(problems))
 
 
-def ensure_vonage_application(adapter, twin_check=True):
-    """The shared idempotent flow, plus the private key file."""
-    module = adapter.module
-    try:
-        result = ensure_application(adapter, twin_check=twin_check)
-    except PrivateKeyLost as error:
-        module.fail_json(msg=str(error), changed=True, application=adapter.public(error.application),
-                         private_key_written=False)
-    path = module.params.get("private_key_path")
-    result["private_key_written"] = adapter.private_key_written
-    if path and module.params.get("state") == "present" and not adapter.created and not module.check_mode \
-            and not os.path.exists(path):
-        module.warn("private_key_path %s was not written: Vonage hands out an application's private key only in the "
-                    "answer to its create, and application %s already existed."
-                    % (path, (result.get("application") or {}).get("id")))
-    return result
-
-
-def describe_vonage_applications(adapter):
+def describe_vonage_applications(adapter, check_mode=False):
     app_id = adapter.params.get("application_id")
     if app_id is not None and not ID_PATTERN.match(app_id):
         raise ModuleInputError("application_id must be a Vonage application id (a UUID such as "
                                "78d335fa-323d-0114-9c3d-d6f0d48968cf), got %r" % app_id)
-    return describe_applications(adapter)
+    return describe_applications(adapter, check_mode)
 
 
 # What the registry entry hands to Ansible code that asks for this provider's adapter.

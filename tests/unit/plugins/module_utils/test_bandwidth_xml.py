@@ -94,15 +94,12 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 <ApplicationProvisioningResponse><Application><AppName>&secret;</AppName></Application></ApplicationProvisioningResponse>"""
 
 
-class FakeModule:
-    check_mode = False
-
-    def __init__(self, **params):
-        self.params = dict({"update_password": "on_create", "application_id": None, "app_name": None}, **params)
+def options(**params):
+    return dict({"update_password": "on_create", "application_id": None, "app_name": None}, **params)
 
 
 def adapter(**params):
-    return bw.BandwidthApplicationAdapter(FakeModule(**params), client=object())
+    return bw.BandwidthApplicationAdapter(options(**params), client=object())
 
 
 class FakeResponse:
@@ -336,7 +333,7 @@ def hostile_client(body, content_type="application/xml"):
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY, b"<html>gateway</html", VOICE_RESPONSE_AS_PUBLISHED,
                                   b"<html><body><h1>Sign in</h1></body></html>"])
 def test_a_hostile_or_broken_answer_becomes_a_provider_error(body):
-    hostile = bw.BandwidthApplicationAdapter(FakeModule(account_id="9900000"), client=hostile_client(body))
+    hostile = bw.BandwidthApplicationAdapter(options(account_id="9900000"), client=hostile_client(body))
 
     with pytest.raises(ForeignAnswer) as failure:
         hostile.list()
@@ -352,4 +349,4 @@ def test_a_well_formed_html_page_is_not_read_as_an_empty_account():
     page = hostile_client(b"<html><body><h1>Sign in</h1></body></html>", content_type="application/xml")
 
     with pytest.raises(ForeignAnswer, match=r"root <html>"):
-        bw.BandwidthApplicationAdapter(FakeModule(account_id="9900000"), client=page).list()
+        bw.BandwidthApplicationAdapter(options(account_id="9900000"), client=page).list()

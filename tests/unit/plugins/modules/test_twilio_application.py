@@ -68,45 +68,6 @@ def test_create_sends_form_and_reports_change(sandbox, twilio, run_module):
     assert app["friendly_name"] == "support-line" and app["voice_caller_id_lookup"] is True
 
 
-def test_second_run_is_one_read_and_no_write(sandbox, twilio, run_module):
-    options = twilio.app(friendly_name="support-line", voice_url="https://hooks.example.com/voice",
-                         sms_method="POST", public_application_connect_enabled=False)
-    run_module(twilio_application.main, options)
-    sandbox.clear_requests()
-
-    result = run_module(twilio_application.main, options)
-
-    assert result["changed"] is False
-    assert result["differences"] == []
-    assert len(sandbox.reads(PROVIDER)) == 1
-    assert sandbox.writes(PROVIDER) == []
-
-
-def test_check_mode_create_writes_nothing(sandbox, twilio, run_module):
-    result = run_module(twilio_application.main, twilio.app(friendly_name="dry", voice_url="https://h.example.com/v"), check_mode=True)
-
-    assert result["changed"] is True
-    assert result["diff"]["after"]["voice_url"] == "https://h.example.com/v"
-    assert sandbox.writes(PROVIDER) == []
-    assert twilio.apps() == []
-
-
-def test_check_mode_reports_out_of_band_drift_without_writing(sandbox, twilio, run_module):
-    options = twilio.app(friendly_name="drifty", voice_url="https://hooks.example.com/voice")
-    created = run_module(twilio_application.main, options)["application"]
-    sandbox.change(PROVIDER, created["sid"], {"voice_url": "https://attacker.example.net/voice"})
-    sandbox.clear_requests()
-
-    result = run_module(twilio_application.main, options, check_mode=True)
-
-    assert result["changed"] is True
-    assert result["differences"] == ["voice_url"]
-    assert result["diff"]["before"]["voice_url"] == "https://attacker.example.net/voice"
-    assert result["diff"]["after"]["voice_url"] == "https://hooks.example.com/voice"
-    assert sandbox.writes(PROVIDER) == []
-    assert twilio.apps()[0]["voice_url"] == "https://attacker.example.net/voice"
-
-
 def test_update_sends_only_changes_and_leaves_the_rest(sandbox, twilio, run_module):
     run_module(twilio_application.main, twilio.app(
         friendly_name="partial", voice_url="https://hooks.example.com/voice", sms_url="https://hooks.example.com/sms"))
@@ -174,27 +135,6 @@ def test_unknown_sid_fails_clearly(sandbox, twilio, run_module):
     assert result["failed"] is True
     assert "No Twilio application has sid" in result["msg"]
     assert sandbox.writes(PROVIDER) == []
-
-
-def test_absent_deletes_then_reports_no_change(sandbox, twilio, run_module):
-    run_module(twilio_application.main, twilio.app(friendly_name="gone", voice_url="https://h.example.com/v"))
-
-    deleted = run_module(twilio_application.main, twilio.app(friendly_name="gone", state="absent"))
-    again = run_module(twilio_application.main, twilio.app(friendly_name="gone", state="absent"))
-
-    assert deleted["changed"] is True and deleted["diff"]["after"] == {}
-    assert again["changed"] is False
-    assert twilio.apps() == []
-    assert [entry["method"] for entry in sandbox.writes(PROVIDER)] == ["POST", "DELETE"]
-
-
-def test_absent_in_check_mode_deletes_nothing(sandbox, twilio, run_module):
-    run_module(twilio_application.main, twilio.app(friendly_name="keep", voice_url="https://h.example.com/v"))
-
-    result = run_module(twilio_application.main, twilio.app(friendly_name="keep", state="absent"), check_mode=True)
-
-    assert result["changed"] is True
-    assert len(twilio.apps()) == 1
 
 
 def test_rate_limit_then_success_converges_with_one_write(sandbox, twilio, run_module):

@@ -84,21 +84,8 @@ def test_create_sends_json_reads_it_back_and_reports_change(sandbox, vobiz, run_
     assert stored["app_name"] == "support-line" and stored["default_app"] is True and stored["log_incoming_message"] is False
 
 
-def test_second_run_is_one_read_and_no_write(sandbox, vobiz, run_module):
-    options = vobiz.app(app_name="support-line", answer_url=ANSWER, hangup_method="POST", default_endpoint_app=False,
-                        log_incoming_messages=True, fallback_answer_url="https://hooks.example.com/fallback")
-    run_module(vobiz_application.main, options)
-    sandbox.clear_requests()
-
-    result = run_module(vobiz_application.main, options)
-
-    assert result["changed"] is False
-    assert result["differences"] == []
-    assert len(sandbox.reads(PROVIDER)) == 1
-    assert sandbox.writes(PROVIDER) == []
-
-
-def test_check_mode_create_writes_nothing_and_shows_the_diff(sandbox, vobiz, run_module):
+def test_check_mode_create_shows_what_vobiz_fills_in(sandbox, vobiz, run_module):
+    """Vobiz's quirk: the planned application carries the defaults Vobiz fills in (hangup_url, methods)."""
     result = run_module(vobiz_application.main, vobiz.app(app_name="dry", answer_url=ANSWER), check_mode=True)
 
     assert result["changed"] is True
@@ -108,22 +95,6 @@ def test_check_mode_create_writes_nothing_and_shows_the_diff(sandbox, vobiz, run
     assert after["hangup_url"] == ANSWER and after["answer_method"] == "POST"  # what Vobiz would fill in
     assert sandbox.writes(PROVIDER) == []
     assert vobiz.apps() == []
-
-
-def test_check_mode_reports_out_of_band_drift_without_writing(sandbox, vobiz, run_module):
-    options = vobiz.app(app_name="drifty", answer_url=ANSWER)
-    created = run_module(vobiz_application.main, options)["application"]
-    sandbox.change(PROVIDER, created["app_id"], {"answer_url": "https://attacker.example.net/answer"})
-    sandbox.clear_requests()
-
-    result = run_module(vobiz_application.main, options, check_mode=True)
-
-    assert result["changed"] is True
-    assert result["differences"] == ["answer_url"]
-    assert result["diff"]["before"]["answer_url"] == "https://attacker.example.net/answer"
-    assert result["diff"]["after"]["answer_url"] == ANSWER
-    assert sandbox.writes(PROVIDER) == []
-    assert vobiz.apps()[0]["answer_url"] == "https://attacker.example.net/answer"
 
 
 def test_update_sends_only_the_changed_fields_and_reads_back(sandbox, vobiz, run_module):
@@ -234,7 +205,8 @@ def test_unknown_app_id_fails_clearly(sandbox, vobiz, run_module):
     assert sandbox.writes(PROVIDER) == []
 
 
-def test_absent_deletes_then_reports_no_change(sandbox, vobiz, run_module):
+def test_delete_path_ends_with_a_slash_and_answers_204(sandbox, vobiz, run_module):
+    """Vobiz's quirk: every path ends with a slash; the delete answers 204 (the shared suite checks the flow)."""
     run_module(vobiz_application.main, vobiz.app(app_name="gone", answer_url=ANSWER))
 
     deleted = run_module(vobiz_application.main, vobiz.app(app_name="gone", state="absent"))
@@ -247,15 +219,6 @@ def test_absent_deletes_then_reports_no_change(sandbox, vobiz, run_module):
     writes = sandbox.writes(PROVIDER)
     assert [entry["method"] for entry in writes] == ["POST", "DELETE"]
     assert writes[1]["path"].endswith("/") and writes[1]["status"] == 204
-
-
-def test_absent_in_check_mode_deletes_nothing(sandbox, vobiz, run_module):
-    run_module(vobiz_application.main, vobiz.app(app_name="keep", answer_url=ANSWER))
-
-    result = run_module(vobiz_application.main, vobiz.app(app_name="keep", state="absent"), check_mode=True)
-
-    assert result["changed"] is True
-    assert len(vobiz.apps()) == 1
 
 
 def test_delete_refused_while_numbers_use_it_gives_one_clear_message(sandbox, vobiz, run_module):
