@@ -93,7 +93,7 @@ options:
     description:
       - For providers that sign webhooks with a key pair (Telnyx), the private key to sign events with;
         the endpoint must verify with its public key. Without it, events are sent unsigned.
-      - Telnyx keeps its own private key: use a test key pair whose public key the endpoint under test
+      - Telnyx keeps its own private key, so use a test key pair whose public key the endpoint under test
         holds (the sandbox's is E(TELNYX_SIGNING_KEY), its public key E(TELNYX_PUBLIC_KEY), both printed
         by C(cpaas-sandbox --print-env)). The key is base64 of the 32-byte Ed25519 seed (or of PyNaCl's
         64-byte signing key). Events then carry C(telnyx-signature-ed25519) and C(telnyx-timestamp).
