@@ -31,7 +31,8 @@ PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
 ADMIN = "verify-playbook-admin-token"
 HOOK_PASSWORD = "verify-playbook-hook-password"
 SIGNATURE_SECRET = "verify-playbook-vonage-secret"
-ID_KEYS = {"twilio": ("sid", "friendly_name"), "bandwidth": ("ApplicationId", "AppName"), "vonage": ("id", "name"), "vobiz": ("app_id", "app_name")}
+ID_KEYS = {"twilio": ("sid", "friendly_name"), "bandwidth": ("ApplicationId", "AppName"), "vonage": ("id", "name"), "vobiz": ("app_id", "app_name"),
+           "telnyx": ("id", "application_name")}
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_verify_callbacks_passes_for_every_provider(verified):
     _world, out = verified
     for line in ("twilio support-line: 4 callback(s) ok, 0 failed", "bandwidth sms-gateway: 2 callback(s) ok, 0 failed",
                  "bandwidth voice-ivr: 2 callback(s) ok, 0 failed", "vonage contact-center: 4 callback(s) ok, 0 failed",
-                 "vobiz field-service: 3 callback(s) ok, 0 failed"):
+                 "vobiz field-service: 3 callback(s) ok, 0 failed", "telnyx voice-bot: 2 callback(s) ok, 0 failed"):
         assert line in out
     assert HOOK_PASSWORD not in out
 
@@ -154,7 +155,8 @@ def test_verify_callbacks_fails_when_a_callback_stops_working(verified):
 
 # ---- an application that could not be read or checked is an error (exit code 4) -------------
 WRONG_SECRET = "wrong-secret-Pk20ma"
-APP_LINES = ("twilio support-line", "bandwidth sms-gateway", "bandwidth voice-ivr", "vonage contact-center", "vobiz field-service")
+APP_LINES = ("twilio support-line", "bandwidth sms-gateway", "bandwidth voice-ivr", "vonage contact-center", "vobiz field-service",
+             "telnyx voice-bot")
 
 
 def play_with(world, playbook, **env):
