@@ -8,7 +8,7 @@ database: /var/lib/cpaas-receiver/events.db   # optional; or postgresql://user:p
                                                # CPAAS_RECEIVER_DATABASE and --db override it
 endpoints:
   - path: /twilio/voice
-    provider: twilio          # a provider of the registry (bandwidth | telnyx | twilio | vobiz | vonage) or generic
+    provider: twilio          # a provider of the registry (plugins/module_utils/_registry.py) or generic
     kind: answer              # answer (voice/answer URL) | status (events); default answer
     methods: [POST]
     basic_auth: {username: "u", password: "p"}

@@ -98,3 +98,14 @@ def test_receiver_openapi_provider_enum_is_the_registry_and_generic():
 
 def test_reliability_suites_cover_every_provider():
     assert {case.name for case in RELIABILITY_CASES} == NAMES
+
+
+def test_playbooks_have_every_providers_tasks_and_signing_secret():
+    """Ansible cannot template a module name: each provider has its task file and its account task."""
+    account = load("playbooks", "tasks", "account.yml")
+    plural = {key.split(".")[-1] for task in account for key in task if key.startswith("cpaas.callbacks.")}
+    assert {name + "_applications" for name in NAMES} <= plural
+    for name in NAMES:
+        assert os.path.isfile(os.path.join(ROOT, "playbooks", "tasks", name + ".yml")), name
+    [play] = load("playbooks", "verify_callbacks.yml")
+    assert set(play["vars"]["cpaas_signing_secrets"]) == NAMES
