@@ -71,7 +71,7 @@ def test_the_html_report_says_what_the_json_report_says(converged, env):
             page.goto(html_path.as_uri())
             assert fetched == [html_path.as_uri()]  # self-contained: nothing else is loaded
             assert page.evaluate("window.__pwned === undefined") and page.locator("img, script").count() == 0
-            assert page.locator("#summary").inner_text() == "2 in sync, 1 drifted, 1 missing, 1 error (of 5 applications)"
+            assert page.locator("#summary").inner_text() == "3 in sync, 1 drifted, 1 missing, 1 error (of 6 applications)"
             shown = dict(page.locator("tr.app").evaluate_all("rs => rs.map(r => [r.dataset.name, r.dataset.status])"))
             assert shown == statuses
             assert page.locator("section.provider h2").all_inner_texts() == ["bandwidth", "telnyx", "twilio", "vobiz", "vonage"]
