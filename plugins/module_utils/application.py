@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Internal use only: not a public API of this collection; may change without notice.
 """The one idempotent flow every ``<provider>_application`` module runs.
 
 A provider plugs in through an ``ApplicationAdapter``: its client calls and the

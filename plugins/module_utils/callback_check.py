@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Internal use only: not a public API of this collection; may change without notice.
 """callback_check: prove that every callback of an application works.
 
 For each callback the application has (see ``webhooks.payloads.callbacks``):

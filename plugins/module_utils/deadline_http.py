@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Internal use only: not a public API of this collection; may change without notice.
 """A deadline for a whole HTTP exchange with requests.
 
 requests' read timeout bounds each read from the socket, not the answer: an endpoint

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Internal use only: not a public API of this collection; may change without notice.
 """Checks of module input that must fail before any request leaves the machine.
 
 Each check returns an error message naming the option and what is allowed, or None.

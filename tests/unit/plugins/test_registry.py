@@ -109,3 +109,11 @@ def test_playbooks_have_every_providers_tasks_and_signing_secret():
         assert os.path.isfile(os.path.join(ROOT, "playbooks", "tasks", name + ".yml")), name
     [play] = load("playbooks", "verify_callbacks.yml")
     assert set(play["vars"]["cpaas_signing_secrets"]) == NAMES
+
+
+def test_the_role_copies_every_providers_shared_files():
+    """The role deploys the receiver from the files its globs name; fileglob reads one folder per pattern."""
+    globs = load("roles", "callback_receiver", "vars", "main.yml")["callback_receiver_source_globs"]
+    assert all("*" not in pattern.rsplit("/", 1)[0] for pattern in globs), globs
+    for name in NAMES:
+        assert "plugins/module_utils/_providers/%s/*.py" % name in globs, name

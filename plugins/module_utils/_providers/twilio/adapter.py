@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Internal use only: not a public API of this collection; may change without notice.
 """Twilio Applications (API 2010-04-01): client and translation.
 
 Wire format: form-encoded writes with PascalCase keys and booleans as
