@@ -246,8 +246,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
+    from urllib.parse import urlencode
+
+    from cpaas_module_utils._providers.telnyx import signing as telnyx_signing
     from cpaas_module_utils.webhooks.signatures import twilio_signature
 
+    telnyx_key, telnyx_public = telnyx_signing.generate_key_pair()
     workdir = Path(tempfile.mkdtemp(prefix="cpaas-bench-receiver-"))
     port, bare_port = free_port(), free_port()
     config = {"admin_token": ADMIN, "endpoints": [
@@ -255,6 +259,7 @@ def main(argv=None):
         {"path": "/basic", "provider": "generic", "methods": ["POST"], "basic_auth": {"username": USER, "password": PASSWORD}},
         {"path": "/twilio/voice", "provider": "twilio", "methods": ["POST"], "basic_auth": {"username": USER, "password": PASSWORD},
          "signing_secret": SIGNING},
+        {"path": "/telnyx/events", "provider": "telnyx", "kind": "status", "methods": ["POST"], "signing_secret": telnyx_public},
     ]}
     (workdir / "receiver.yml").write_text(yaml.safe_dump(config))
     db = workdir / "events.db"
@@ -268,6 +273,9 @@ def main(argv=None):
         ("receiver, basic auth + Twilio signature", base + "/twilio/voice",
          {"Authorization": basic_header(), "X-Twilio-Signature": twilio_signature(SIGNING, base + "/twilio/voice", PARAMS)}),
         ("receiver, basic auth (endpoint added through the API: PBKDF2)", base + "/added", {"Authorization": basic_header()}),
+        # One signature for the whole run: its timestamp stays within Telnyx's 300 s as long as the run does.
+        ("receiver, Telnyx Ed25519 signature", base + "/telnyx/events",
+         telnyx_signing.sign_headers(telnyx_key, urlencode(PARAMS).encode("utf-8"))),
     ]
     results = {}
     receiver_cmd = [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(port),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: the whole story on loopback, and everything it starts is stopped at the end.
 #   1. one Twilio application's life (create, rerun, drift in check mode, delete);
-#   2. converge applications on all four providers (playbooks/examples/applications.yml),
+#   2. converge applications on all five providers (playbooks/examples/applications.yml),
 #      their callbacks pointing at a callback receiver;
 #   3. run again: nothing changes;
 #   4. someone changes an application in the provider's console: the drift report catches it;
@@ -61,7 +61,7 @@ EOF
 step "1/7 One Twilio application's life: create, rerun, drift in check mode, delete"
 playbook playbooks/demo.yml --tags lifecycle --diff "$@"
 
-step "2/7 Converge applications on all four providers, callbacks pointing at the receiver"
+step "2/7 Converge applications on all five providers, callbacks pointing at the receiver"
 playbook playbooks/converge.yml "${APPS[@]}" "$@"
 
 step "3/7 Run again: nothing changes"
@@ -99,7 +99,7 @@ playbook playbooks/demo.yml --tags fire "$@"
 step "Summary"
 cat <<EOF
 - a Twilio application was created, left alone on a rerun, its out-of-band change shown in check mode, deleted;
-- 5 applications on Twilio, Bandwidth (messaging and voice), Vonage and Vobiz were converged, and a rerun changed nothing;
+- 6 applications on Twilio, Bandwidth (messaging and voice), Vonage, Vobiz and Telnyx were converged, and a rerun changed nothing;
 - a change made in a provider's console was caught by drift.yml (report: $DRIFT_DIR/drift-report.json, .xml and .html), then repaired;
 - callback_check proved every callback answers as its provider needs and refuses missing or wrong
   credentials and wrong signatures, with the receiver's own verdict on every request;

@@ -7,6 +7,7 @@ the contract suite (`pytest tests/tools/contract`) and read what changed (`git d
     python scripts/refresh_contract_specs.py vonage    CLONE_OR_FILE [--commit SHA]
     python scripts/refresh_contract_specs.py bandwidth CLONE_OR_FILE [--commit SHA]
     python scripts/refresh_contract_specs.py vobiz     CLONE         [--commit SHA]
+    python scripts/refresh_contract_specs.py telnyx    CLONE_OR_FILE [--commit SHA]
 
 CLONE_OR_FILE is a local clone of the provider's public repository, or the specification file
 itself downloaded from it (then give --commit; Vonage's file needs its sibling
@@ -16,6 +17,8 @@ itself downloaded from it (then give --commit; Vonage's file needs its sibling
 - vonage:    https://github.com/Nexmo/api-specification      definitions/application.v2.yml
 - bandwidth: https://github.com/Bandwidth/api-docs           site/specs/numbers.yml
 - vobiz:     https://github.com/vobiz-ai/Vobiz-Python-SDK    src/vobiz/applications/, src/vobiz/types/application.py
+- telnyx:    https://github.com/team-telnyx/openapi          openapi/spec3.yml (a large file: a shallow clone with Git LFS
+             or the raw file both work)
 
 Only the application operations and the schemas they reference are kept: references to other
 files are copied in, so each extract stands alone. Vobiz publishes no specification: its
@@ -45,11 +48,13 @@ SOURCES = {
     "vonage": ("Nexmo/api-specification", "definitions/application.v2.yml"),
     "bandwidth": ("Bandwidth/api-docs", "site/specs/numbers.yml"),
     "vobiz": ("vobiz-ai/Vobiz-Python-SDK", "src/vobiz/applications/raw_client.py"),
+    "telnyx": ("team-telnyx/openapi", "openapi/spec3.yml"),
 }
 APPLICATION_PATHS = {
     "twilio": ("/2010-04-01/Accounts/{AccountSid}/Applications.json", "/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json"),
     "vonage": ("/", "/{id}"),
     "bandwidth": ("/accounts/{accountId}/applications", "/accounts/{accountId}/applications/{applicationId}"),
+    "telnyx": ("/call_control_applications", "/call_control_applications/{id}"),
 }
 
 

@@ -12,11 +12,12 @@ derives its list from :data:`PROVIDERS`. Adding a provider: write its package un
 
 from __future__ import annotations
 
-from ._providers import bandwidth, twilio, vobiz, vonage
+from ._providers import bandwidth, telnyx, twilio, vobiz, vonage
 
 # In the order users see them listed (alphabetical).
 PROVIDERS = (
     bandwidth.ENTRY,
+    telnyx.ENTRY,
     twilio.ENTRY,
     vobiz.ENTRY,
     vonage.ENTRY,

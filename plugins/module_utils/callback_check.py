@@ -58,6 +58,36 @@ class CheckInputError(Exception):
     """The module input cannot be checked; raised before any request."""
 
 
+class MissingLibrary(Exception):
+    """A Python package the input needs is not installed (its name is the message)."""
+
+
+def signing_material(params):
+    """(signing secret, what a receiver verifies with) from signing_secret or signing_key; raises CheckInputError.
+
+    Providers that sign with a shared secret take O(signing_secret); providers that sign with a key
+    pair (Telnyx: Ed25519) take O(signing_key), the private key, and a receiver gets its public half."""
+    entry = _registry.entry(params["provider"])
+    key_pair_providers = ", ".join(name for name in _registry.NAMES if _registry.entry(name).key_pair)
+    secret, key = params.get("signing_secret"), params.get("signing_key")
+    if not entry.key_pair:
+        if key:
+            raise CheckInputError("signing_key is the private key of providers that sign with a key pair (%s); %s signs with a "
+                                  "shared secret: give signing_secret" % (key_pair_providers, entry.title))
+        return secret, secret
+    if secret:
+        raise CheckInputError("%s signs webhooks with a key pair: give signing_key (the private key whose public key the "
+                              "receiver holds), not signing_secret" % entry.title)
+    if not key:
+        return None, None
+    try:
+        return key, entry.verification_secret(key)
+    except ImportError:
+        raise MissingLibrary("cryptography") from None
+    except ValueError as exc:
+        raise CheckInputError("signing_key: %s" % exc) from None
+
+
 def _ms(seconds):
     return round(seconds * 1000.0, 1)
 
@@ -138,11 +168,17 @@ class CallbackChecker(object):
         self._configured = None
         # every form of every secret this run knows (an endpoint may echo what it was sent)
         self.secret_forms = set()
-        for option in ("callback_password", "signing_secret", "receiver_token"):
+        for option in ("callback_password", "signing_secret", "signing_key", "receiver_token"):
             self.secret_forms |= encoded_forms(params.get(option))
+        self.entry = _registry.entry(self.provider)
+        self.signing_secret, self.verification_secret = signing_material(params)
         if params.get("receiver_url"):
             self.receiver = ReceiverClient(params["receiver_url"], params.get("receiver_token"),
                                            params.get("timeout") or 10, params.get("validate_certs", True))
+
+    @property
+    def wrong_secret(self):
+        return self.entry.wrong_secret or WRONG_SECRET
 
     # ---- input ---------------------------------------------------------------
     def selected_callbacks(self):
@@ -220,7 +256,7 @@ class CallbackChecker(object):
             prepared = payloads.build_event(self.provider, event or callback.event, url, callback.method, context)
         except ValueError as exc:
             raise CheckInputError("events: %s (callback %s)" % (exc, callback.name)) from None
-        secret = secret or self.params.get("signing_secret")
+        secret = secret or self.signing_secret
         if secret and callback.signed:
             payloads.sign_event(prepared, secret, api_key=self.params.get("api_key"), application_id=context["application_id"])
         return prepared
@@ -260,7 +296,7 @@ class CallbackChecker(object):
     def check_one(self, callback):
         url = payloads.url_without_credentials(callback.url)
         creds = self.credentials_for(callback)
-        if _registry.entry(self.provider).signature_in_authorization and callback.signed and self.params.get("signing_secret"):
+        if self.entry.signature_in_authorization and callback.signed and self.signing_secret:
             creds = None  # the signature takes the Authorization header (Vonage's JWT): no basic auth besides
         result = {
             "name": callback.name,
@@ -269,7 +305,7 @@ class CallbackChecker(object):
             "event": callback.event,
             "expected": payloads.ANSWER_DESCRIPTIONS[callback.answer],
             "credentials": {"username": creds[0], "password": MASK if creds[1] else None} if creds else None,
-            "signed": bool(callback.signed and self.params.get("signing_secret")),
+            "signed": bool(callback.signed and self.signing_secret),
             "checks": [],
             "problems": [],
             "latency_ms": None,
@@ -284,7 +320,7 @@ class CallbackChecker(object):
 
         if self.check_mode:
             for name, auth in plan:
-                prepared = self.event_for(callback, url, WRONG_SECRET if name == "wrong_signature" else None)
+                prepared = self.event_for(callback, url, self.wrong_secret if name == "wrong_signature" else None)
                 entry = {"check": name, "would_send": prepared.summary()}
                 entry["would_send"]["url"] = mask_url_password(prepared.url)
                 entry["would_send"]["basic_auth_user"] = auth[0] if auth else None
@@ -306,7 +342,7 @@ class CallbackChecker(object):
 
         sent = []
         for name, auth in plan:
-            prepared = self.event_for(callback, url, WRONG_SECRET if name == "wrong_signature" else None)
+            prepared = self.event_for(callback, url, self.wrong_secret if name == "wrong_signature" else None)
             answer = self.sender.send(prepared, auth=auth, extra_headers={CHECK_HEADER: self.run_id})
             sent.append((name, answer.get("receiver_event_id")))
             check = self.judge(callback, name, answer)
@@ -401,8 +437,8 @@ class ReceiverClient(object):
                     "kind": "answer" if callback.answer != payloads.ANSWER_ANY else "status"}
             if creds and creds[1]:
                 body["basic_auth"] = {"username": creds[0], "password": creds[1]}
-            if callback.signed and checker.params.get("signing_secret") and _registry.entry(checker.provider).signs:
-                body["signing_secret"] = checker.params["signing_secret"]
+            if callback.signed and checker.verification_secret and checker.entry.signs:
+                body["signing_secret"] = checker.verification_secret  # a key pair's public half, else the shared secret
             try:
                 response = self.session.post(self.base + "/api/endpoints", json=body, timeout=self.timeout)
             except requests.exceptions.RequestException as exc:

@@ -44,7 +44,7 @@ options:
     description: The provider the application belongs to.
     type: str
     required: true
-    choices: [bandwidth, twilio, vobiz, vonage]
+    choices: [bandwidth, telnyx, twilio, vobiz, vonage]
   application:
     description:
       - The application, as the provider's C(_application) module returns it in C(application) or
@@ -86,8 +86,20 @@ options:
       - The secret the provider signs callbacks with - the Auth Token for Twilio
         (C(X-Twilio-Signature)), the signature secret for Vonage (signed JWT) and the Auth Token for
         Vobiz (C(X-Vobiz-Signature-V2)/C(-V3)). Without it, events are sent unsigned.
+      - Not for Telnyx, which signs with a key pair; see O(signing_key).
     type: str
     aliases: [auth_token, signature_secret]
+  signing_key:
+    description:
+      - For providers that sign webhooks with a key pair (Telnyx), the private key to sign events with;
+        the endpoint must verify with its public key. Without it, events are sent unsigned.
+      - Telnyx keeps its own private key, so use a test key pair whose public key the endpoint under test
+        holds (the sandbox's is E(TELNYX_SIGNING_KEY), its public key E(TELNYX_PUBLIC_KEY), both printed
+        by C(cpaas-sandbox --print-env)). The key is base64 of the 32-byte Ed25519 seed (or of PyNaCl's
+        64-byte signing key). Events then carry C(telnyx-signature-ed25519) and C(telnyx-timestamp).
+      - With O(receiver_url), the endpoint is registered at the receiver with the public key of this key.
+      - Needs the Python package C(cryptography) on the host that runs the module.
+    type: str
   api_key:
     description: The Vonage API key put in the C(api_key) claim of the signed JWT.
     type: str
@@ -100,7 +112,8 @@ options:
   check_signature_refusal:
     description:
       - Whether to also send each signed event with a wrong signature and expect a refusal (HTTP 401 or
-        403). Only for callbacks the provider signs, and only when O(signing_secret) is given.
+        403). Only for callbacks the provider signs, and only when O(signing_secret) (or, for Telnyx,
+        O(signing_key)) is given.
       - Off by default, because an endpoint that does not check signatures is common (and then this
         is a finding worth knowing about).
     type: bool
@@ -141,6 +154,7 @@ notes:
   - Redirects are not followed; a 3xx answer is reported as a wrong status.
 requirements:
   - requests
+  - cryptography (only to sign Telnyx events, with O(signing_key))
 seealso:
   - module: cpaas.callbacks.twilio_application
   - name: callback_check guide
@@ -173,6 +187,13 @@ EXAMPLES = r"""
     receiver_token: "{{ receiver_admin_token }}"
     report_only: true
   register: bw_check
+
+- name: A Telnyx application against a test receiver that holds the public key of a test key pair
+  cpaas.callbacks.callback_check:
+    provider: telnyx
+    application: "{{ telnyx_app.application }}"
+    signing_key: "{{ telnyx_test_private_key }}"
+    check_signature_refusal: true
 
 - name: Show what would be sent, sending nothing
   cpaas.callbacks.callback_check:
@@ -254,7 +275,7 @@ summary:
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cpaas.callbacks.plugins.module_utils import _registry
-from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, run_checks
+from ansible_collections.cpaas.callbacks.plugins.module_utils.callback_check import CheckInputError, MissingLibrary, run_checks
 from ansible_collections.cpaas.callbacks.plugins.module_utils.masking import encoded_forms, secret_values
 from ansible_collections.cpaas.callbacks.plugins.module_utils.module import SecretsFirstModule
 from ansible_collections.cpaas.callbacks.plugins.module_utils.http_client import HAS_REQUESTS
@@ -269,6 +290,7 @@ ARGUMENT_SPEC = {
     "configured": {"type": "dict", "no_log": False},
     "callback_password": {"type": "str", "no_log": True},
     "signing_secret": {"type": "str", "no_log": True, "aliases": ["auth_token", "signature_secret"]},
+    "signing_key": {"type": "str", "no_log": True},
     "api_key": {"type": "str", "no_log": False},
     "check_refusal": {"type": "bool", "default": True},
     "check_signature_refusal": {"type": "bool", "default": False},
@@ -290,7 +312,7 @@ def main():
     for option in ("application", "configured", "callback_credentials"):
         module.no_log_values.update(secret_values(module.params[option], ("password",)))
     # ...and every encoded form of the no_log options (Ansible hides them only as they are)
-    for option in ("callback_password", "signing_secret", "receiver_token"):
+    for option in ("callback_password", "signing_secret", "signing_key", "receiver_token"):
         module.no_log_values.update(encoded_forms(module.params[option]))
     params = dict(module.params)
     params["event_overrides"] = params.pop("events") or {}
@@ -300,6 +322,8 @@ def main():
         result = run_checks(params, check_mode=module.check_mode)
     except CheckInputError as error:
         module.fail_json(msg=str(error))
+    except MissingLibrary as error:
+        module.fail_json(msg=missing_required_lib(str(error)) + " (to sign Telnyx events with signing_key)")
     if not result["results"]:
         module.warn("the %s application has no callback URL: there was nothing to check" % params["provider"])
     if result["callbacks_failed"] and not params["report_only"]:

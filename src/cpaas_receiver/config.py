@@ -122,6 +122,10 @@ def endpoint_from_dict(data, source="config"):
             raise ConfigError("endpoint %s: signing_secret must be a non-empty string" % path)
         if provider == "generic" or not _registry.entry(provider).signs:
             raise ConfigError("endpoint %s: provider %s has no webhook signatures; remove signing_secret" % (path, provider))
+        check_secret = _registry.entry(provider).check_secret
+        problem = check_secret(secret) if check_secret is not None else None
+        if problem:
+            raise ConfigError("endpoint %s: signing_secret of a %s endpoint: %s" % (path, provider, problem))
     return Endpoint(
         path=path,
         provider=provider,

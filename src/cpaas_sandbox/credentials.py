@@ -8,9 +8,10 @@ same environment variables, and ``cpaas-sandbox --print-env`` prints them as she
 
 from __future__ import annotations
 
+import base64
 import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -30,6 +31,18 @@ class ProviderEnv:
     api_url_var: str
     api_url_path: str  # appended to the sandbox base URL
     variables: tuple[Variable, ...]
+    # Values --print-env derives from the variables (name, function of all values).
+    derived: tuple[tuple[str, Callable[[Mapping[str, str]], str]], ...] = ()
+
+
+def ed25519_public_key(private_key: str) -> str:
+    """The base64 Ed25519 public key of a base64 32-byte seed (Telnyx's signing key pair)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    seed = base64.b64decode(private_key, validate=True)[:32]
+    public = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    return base64.b64encode(public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode("ascii")
 
 
 TABLE: tuple[ProviderEnv, ...] = (
@@ -72,6 +85,18 @@ TABLE: tuple[ProviderEnv, ...] = (
             Variable("VOBIZ_AUTH_TOKEN", "sandbox-vobiz-token"),
         ),
     ),
+    ProviderEnv(
+        "telnyx",
+        "TELNYX_API_URL",
+        "/v2",
+        (
+            Variable("TELNYX_API_KEY", "KEYSANDBOX_telnyx-api-key"),
+            # The sandbox signs the events it fires with this Ed25519 key (base64 of a 32-byte
+            # seed; a documented test key, like every default here); receivers get its public key.
+            Variable("TELNYX_SIGNING_KEY", "57J7hj9egDSWvFi+mnCqyog9N1prSW4SL6J4KVffnZo="),
+        ),
+        derived=(("TELNYX_PUBLIC_KEY", lambda values: ed25519_public_key(values["TELNYX_SIGNING_KEY"])),),
+    ),
 )
 
 DEFAULTS: dict[str, str] = {var.name: var.default for entry in TABLE for var in entry.variables}
@@ -105,4 +130,6 @@ def export_lines(base_url: str, environ: Mapping[str, str] | None = None) -> lis
             if var.optional and not environ.get(var.name):
                 continue
             lines.append(f"export {var.name}={shlex.quote(values[var.name])}")
+        for name, derive in entry.derived:
+            lines.append(f"export {name}={shlex.quote(derive(values))}")
     return lines

@@ -15,13 +15,14 @@ the same code ``callback_check`` uses) and sends it:
 - with the configured basic-auth credentials: Twilio (user info in the URL) and Bandwidth
   (``*Creds`` with their write-only ``Password``) first send the request without
   ``Authorization`` and resend it with the credentials only after a 401 that carries a
-  ``WWW-Authenticate: Basic`` challenge; Vonage and Vobiz send URL credentials at once;
+  ``WWW-Authenticate: Basic`` challenge; Vonage, Vobiz and Telnyx send URL credentials at once;
 - signed: Twilio ``X-Twilio-Signature`` with ``TWILIO_AUTH_TOKEN``; Vonage
   ``Authorization: Bearer`` JWT with ``VONAGE_SIGNATURE_SECRET`` (environment, else
   ``sandbox-vonage-signature-secret``) when ``signed_callbacks`` is on or for the Messages
-  API; Vobiz V2/V3 headers with ``VOBIZ_AUTH_TOKEN``. Bandwidth does not sign;
+  API; Vobiz V2/V3 headers with ``VOBIZ_AUTH_TOKEN``; Telnyx ``telnyx-signature-ed25519`` and
+  ``telnyx-timestamp`` with the Ed25519 key ``TELNYX_SIGNING_KEY``. Bandwidth does not sign;
 - within the provider's timeout (Twilio 15 s, Bandwidth ``CallbackTimeout`` or 10 s,
-  Vonage the webhook's ``connect_timeout``/``socket_timeout``, Vobiz 10 s);
+  Vonage the webhook's ``connect_timeout``/``socket_timeout``, Vobiz 10 s, Telnyx ``webhook_timeout_secs`` or 10 s);
 - then, when the primary attempt failed (no answer, or not a 2xx after any challenge)
   and the callback has a fallback URL, to the fallback URL.
 

@@ -82,8 +82,9 @@ def test_no_drift_exits_0_and_writes_nothing(converged, env):
     data, junit = report(env)
     assert data["drift"] is False
     assert {app["name"]: app["status"] for app in data["applications"]} == {
-        "support-line": "in_sync", "sms-gateway": "in_sync", "voice-ivr": "in_sync", "contact-center": "in_sync", "field-service": "in_sync"}
-    assert junit.get("tests") == "5" and junit.get("failures") == "0"
+        "support-line": "in_sync", "sms-gateway": "in_sync", "voice-ivr": "in_sync", "contact-center": "in_sync", "field-service": "in_sync",
+        "voice-bot": "in_sync"}
+    assert junit.get("tests") == "6" and junit.get("failures") == "0"
 
 
 def test_drift_exits_non_zero_with_a_report_naming_the_field(converged, env):
@@ -162,12 +163,12 @@ def test_an_option_the_module_does_not_have_is_refused_by_name(sandbox, env, tmp
 
 
 # ---- an application that could not be checked is an error, never "in sync" ------------------
-APP_NAMES = {"support-line", "sms-gateway", "voice-ivr", "contact-center", "field-service"}
+APP_NAMES = {"support-line", "sms-gateway", "voice-ivr", "contact-center", "field-service", "voice-bot"}
 WRONG_SECRET = "wrong-secret-Vb61qz"
 # One wrong credential per provider (the usual shape of a CI secret that is stale).
 WRONG_CREDENTIALS = {"TWILIO_AUTH_TOKEN": WRONG_SECRET, "BW_PASSWORD": WRONG_SECRET,
-                     "VONAGE_API_SECRET": WRONG_SECRET, "VOBIZ_AUTH_TOKEN": WRONG_SECRET}
-API_URL_VARS = ("TWILIO_API_URL", "BW_API_URL", "VONAGE_API_URL", "VOBIZ_API_URL")
+                     "VONAGE_API_SECRET": WRONG_SECRET, "VOBIZ_AUTH_TOKEN": WRONG_SECRET, "TELNYX_API_KEY": WRONG_SECRET}
+API_URL_VARS = ("TWILIO_API_URL", "BW_API_URL", "VONAGE_API_URL", "VOBIZ_API_URL", "TELNYX_API_URL")
 COULD_NOT_CHECK = 4
 DRIFT = 2
 

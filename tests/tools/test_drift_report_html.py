@@ -56,7 +56,7 @@ def test_the_html_report_says_what_the_json_report_says(converged, env):
     data, _junit = report(env)
     statuses = {app["name"]: app["status"] for app in data["applications"]}
     assert statuses == {"support-line": "drift", "sms-gateway": "missing", "voice-ivr": "in_sync",
-                        "contact-center": "in_sync", "field-service": "error"}
+                        "contact-center": "in_sync", "field-service": "error", "voice-bot": "in_sync"}
     html_path = Path(env["CPAAS_DRIFT_REPORT_DIR"]) / "drift-report.html"
     html = html_path.read_text()
     for secret in (HOOK_PASSWORD, "another-password", WRONG_SECRET):
@@ -71,10 +71,10 @@ def test_the_html_report_says_what_the_json_report_says(converged, env):
             page.goto(html_path.as_uri())
             assert fetched == [html_path.as_uri()]  # self-contained: nothing else is loaded
             assert page.evaluate("window.__pwned === undefined") and page.locator("img, script").count() == 0
-            assert page.locator("#summary").inner_text() == "2 in sync, 1 drifted, 1 missing, 1 error (of 5 applications)"
+            assert page.locator("#summary").inner_text() == "3 in sync, 1 drifted, 1 missing, 1 error (of 6 applications)"
             shown = dict(page.locator("tr.app").evaluate_all("rs => rs.map(r => [r.dataset.name, r.dataset.status])"))
             assert shown == statuses
-            assert page.locator("section.provider h2").all_inner_texts() == ["bandwidth", "twilio", "vobiz", "vonage"]
+            assert page.locator("section.provider h2").all_inner_texts() == ["bandwidth", "telnyx", "twilio", "vobiz", "vonage"]
             drifted = page.locator('tr.app[data-name="support-line"]')
             fields = {row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in drifted.locator("table.fields tbody tr").all()}
             json_fields = {f["field"]: f for f in next(a for a in data["applications"] if a["name"] == "support-line")["fields"]}

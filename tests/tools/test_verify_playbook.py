@@ -31,7 +31,8 @@ PLAYBOOK = Path(sys.executable).with_name("ansible-playbook")
 ADMIN = "verify-playbook-admin-token"
 HOOK_PASSWORD = "verify-playbook-hook-password"
 SIGNATURE_SECRET = "verify-playbook-vonage-secret"
-ID_KEYS = {"twilio": ("sid", "friendly_name"), "bandwidth": ("ApplicationId", "AppName"), "vonage": ("id", "name"), "vobiz": ("app_id", "app_name")}
+ID_KEYS = {"twilio": ("sid", "friendly_name"), "bandwidth": ("ApplicationId", "AppName"), "vonage": ("id", "name"), "vobiz": ("app_id", "app_name"),
+           "telnyx": ("id", "application_name")}
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,7 @@ def test_verify_callbacks_passes_for_every_provider(verified):
     _world, out = verified
     for line in ("twilio support-line: 4 callback(s) ok, 0 failed", "bandwidth sms-gateway: 2 callback(s) ok, 0 failed",
                  "bandwidth voice-ivr: 2 callback(s) ok, 0 failed", "vonage contact-center: 4 callback(s) ok, 0 failed",
-                 "vobiz field-service: 3 callback(s) ok, 0 failed"):
+                 "vobiz field-service: 3 callback(s) ok, 0 failed", "telnyx voice-bot: 2 callback(s) ok, 0 failed"):
         assert line in out
     assert HOOK_PASSWORD not in out
 
@@ -154,7 +155,8 @@ def test_verify_callbacks_fails_when_a_callback_stops_working(verified):
 
 # ---- an application that could not be read or checked is an error (exit code 4) -------------
 WRONG_SECRET = "wrong-secret-Pk20ma"
-APP_LINES = ("twilio support-line", "bandwidth sms-gateway", "bandwidth voice-ivr", "vonage contact-center", "vobiz field-service")
+APP_LINES = ("twilio support-line", "bandwidth sms-gateway", "bandwidth voice-ivr", "vonage contact-center", "vobiz field-service",
+             "telnyx voice-bot")
 
 
 def play_with(world, playbook, **env):
@@ -168,7 +170,7 @@ def assert_every_application_is_an_error(result, pattern, secrets=()):
         found = re.search(r'"%s: ERROR ([^"]*)"' % re.escape(line), result.stdout)
         assert found, (line, result.stdout[-4000:])
         assert re.search(pattern, found.group(1)), found.group(1)
-    assert "could not check 5 application(s)" in result.stdout
+    assert "could not check %d application(s)" % len(APP_LINES) in result.stdout
     assert "callback(s) ok" not in result.stdout
     for secret in (HOOK_PASSWORD, *secrets):
         assert secret not in result.stdout + result.stderr
@@ -178,7 +180,7 @@ def test_verify_with_wrong_credentials_is_an_error_for_every_provider(verified):
     world, _out = verified
 
     result = play_with(world, "verify_callbacks.yml", TWILIO_AUTH_TOKEN=WRONG_SECRET, BW_PASSWORD=WRONG_SECRET,
-                       VONAGE_API_SECRET=WRONG_SECRET, VOBIZ_AUTH_TOKEN=WRONG_SECRET)
+                       VONAGE_API_SECRET=WRONG_SECRET, VOBIZ_AUTH_TOKEN=WRONG_SECRET, TELNYX_API_KEY=WRONG_SECRET)
 
     assert_every_application_is_an_error(result, r"40[13]|[Aa]uthenticat|[Uu]nauthori[sz]ed|credentials", secrets=[WRONG_SECRET])
 
@@ -200,6 +202,7 @@ def test_verify_with_an_unreachable_api_url_is_an_error_for_every_provider(verif
         probe.bind(("127.0.0.1", 0))
         closed = "http://127.0.0.1:%d" % probe.getsockname()[1]
 
-    result = play_with(world, "verify_callbacks.yml", TWILIO_API_URL=closed, BW_API_URL=closed, VONAGE_API_URL=closed, VOBIZ_API_URL=closed)
+    result = play_with(world, "verify_callbacks.yml", TWILIO_API_URL=closed, BW_API_URL=closed, VONAGE_API_URL=closed, VOBIZ_API_URL=closed,
+                       TELNYX_API_URL=closed)
 
     assert_every_application_is_an_error(result, r"(?i)127\.0\.0\.1|connect|refused|no answer")

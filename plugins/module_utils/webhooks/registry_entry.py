@@ -32,17 +32,26 @@ class ProviderEntry(object):
     (Vonage's JWT), so that no basic-auth credentials can be sent with it.
     ``challenge_first``: whether it sends basic-auth credentials only after a 401 challenge.
     ``firing_timeout``: seconds it waits for an answer to a callback by default.
+    ``check_secret(secret)``: None when ``secret`` can be an endpoint's verification secret, else what is
+    wrong with it (Telnyx: a base64 Ed25519 public key); None when any non-empty string will do.
+    ``verification_secret(signing_secret)``: for providers that sign with a key pair (Telnyx), the
+    public half a receiver verifies with, from the private key a signer holds (ValueError for a key
+    that is not one); None for providers whose signer and verifier share one secret.
+    ``wrong_secret``: a secret of the right form that is not the real one (signs the probe that must
+    be refused); None: any wrong string will do.
     ``adapter_module()``: imports and returns the provider's ``adapter`` module (the Ansible
     side: ``ADAPTER``, ``APPLICATION_ARGUMENT_SPEC``, ``AUTH_ARGUMENT_SPEC``...); called only by
     Ansible code, never by the sandbox or the receiver.
     """
 
     __slots__ = ("name", "title", "callbacks", "id_keys", "events", "user_agent", "json_content_type", "sign", "verify",
-                 "signature_description", "signature_in_authorization", "answer_document", "challenge_first", "firing_timeout", "adapter_module")
+                 "signature_description", "signature_in_authorization", "answer_document", "challenge_first", "firing_timeout",
+                 "adapter_module", "check_secret", "verification_secret", "wrong_secret")
 
     def __init__(self, name, title, callbacks, id_keys, events, user_agent, adapter_module, answer_document,
                  json_content_type="application/json", sign=None, verify=None, signature_description=None,
-                 signature_in_authorization=False, challenge_first=False, firing_timeout=10.0):
+                 signature_in_authorization=False, challenge_first=False, firing_timeout=10.0, check_secret=None,
+                 verification_secret=None, wrong_secret=None):
         self.name = name
         self.title = title
         self.callbacks = callbacks
@@ -58,6 +67,14 @@ class ProviderEntry(object):
         self.challenge_first = challenge_first
         self.firing_timeout = float(firing_timeout)
         self.adapter_module = adapter_module
+        self.check_secret = check_secret
+        self.verification_secret = verification_secret
+        self.wrong_secret = wrong_secret
+
+    @property
+    def key_pair(self):
+        """Whether it signs with a private key whose public half verifies (else a shared secret)."""
+        return self.verification_secret is not None
 
     @property
     def signs(self):

@@ -9,10 +9,11 @@ this list; tests/tools/sandbox/test_registry.py proves the list equals the provi
 from __future__ import annotations
 
 from ..provider import Provider
-from . import bandwidth, twilio, vobiz, vonage
+from . import bandwidth, telnyx, twilio, vobiz, vonage
 
 PROVIDERS: list[Provider] = [
     bandwidth.PROVIDER,
+    telnyx.PROVIDER,
     twilio.PROVIDER,
     vobiz.PROVIDER,
     vonage.PROVIDER,

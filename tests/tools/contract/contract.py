@@ -35,7 +35,7 @@ from cpaas_sandbox.credentials import defaults as sandbox_defaults
 from cpaas_sandbox.server import SandboxServer
 
 SPECS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "specs")
-PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz")
+PROVIDERS = ("twilio", "vonage", "bandwidth", "vobiz", "telnyx")
 
 # provider -> the host of the specification's server (a sandbox path is laid onto it by map_path)
 SERVERS = {
@@ -43,9 +43,10 @@ SERVERS = {
     "vonage": "https://api.nexmo.com",
     "bandwidth": "https://dashboard.bandwidth.com",
     "vobiz": "https://api.vobiz.ai",
+    "telnyx": "https://api.telnyx.com",
 }
 # Twilio answers every field of an application (null when unset): its response properties are all required.
-RESPONSE_PROPERTIES = {"twilio": "required", "vonage": "optional", "bandwidth": "optional", "vobiz": "optional"}
+RESPONSE_PROPERTIES = {"twilio": "required", "vonage": "optional", "bandwidth": "optional", "vobiz": "optional", "telnyx": "optional"}
 
 
 def map_path(provider: str, path: str) -> str:
@@ -307,7 +308,14 @@ class Exchange:
         return self.response_headers.get("Content-Type", "")
 
 
-PROVIDER_PREFIXES = (("/2010-04-01/", "twilio"), ("/v2/", "vonage"), ("/api/v1/Account/", "vobiz"), ("/api/", "bandwidth"))
+# Telnyx's /v2/call_control_applications before Vonage's /v2/ (both APIs live under /v2).
+PROVIDER_PREFIXES = (
+    ("/2010-04-01/", "twilio"),
+    ("/v2/call_control_applications", "telnyx"),
+    ("/v2/", "vonage"),
+    ("/api/v1/Account/", "vobiz"),
+    ("/api/", "bandwidth"),
+)
 
 
 def provider_of(path: str) -> str | None:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from . import contract, test_bandwidth_contract, test_twilio_contract, test_vobiz_contract, test_vonage_contract
+from . import contract, test_bandwidth_contract, test_telnyx_contract, test_twilio_contract, test_vobiz_contract, test_vonage_contract
 
 SCENARIOS = {
     "twilio": test_twilio_contract.run_every_operation,
     "vonage": test_vonage_contract.run_every_operation,
     "bandwidth": test_bandwidth_contract.run_every_operation,
     "vobiz": test_vobiz_contract.run_every_operation,
+    "telnyx": test_telnyx_contract.run_every_operation,
 }
 
 

@@ -78,6 +78,11 @@ def answers(recorded):
                              headers=vobiz_headers, timeout=10).json()["app_id"]
     requests.get(f"{vobiz_apps}{vobiz_id}/", headers=vobiz_headers, timeout=10)
 
+    telnyx_headers = {"Authorization": "Bearer " + creds["TELNYX_API_KEY"]}
+    telnyx_apps = f"{url}/v2/call_control_applications"
+    requests.post(telnyx_apps, json={"application_name": "a", "webhook_event_url": "https://h.example.com/t"}, headers=telnyx_headers, timeout=10)
+    requests.get(telnyx_apps, headers=telnyx_headers, timeout=10)
+
     found = {}
     for provider in contract.PROVIDERS:
         for exchange in recorded.exchanges(provider):
@@ -128,6 +133,15 @@ CASES = {
     "vobiz update answer field": ("vobiz", "create_application", lambda x: json_changed(x, lambda d: d.update(resource_uri="/v1/x/")),
                                   "resource_uri"),
     "vobiz status": ("vobiz", "create_application", lambda x: replaced(x, status=302), "302"),
+    # Telnyx (its OpenAPI document)
+    "telnyx envelope": ("telnyx", "CreateCallControlApplication", lambda x: json_changed(x, lambda d: d.update(d.pop("data"))), "id"),
+    "telnyx enum": ("telnyx", "CreateCallControlApplication", lambda x: json_changed(x, lambda d: d["data"].update(webhook_api_version="3")),
+                    "'3' is not one of"),
+    "telnyx type": ("telnyx", "CreateCallControlApplication", lambda x: json_changed(x, lambda d: d["data"].update(active="true")),
+                    "'true' is not of type 'boolean'"),
+    "telnyx status": ("telnyx", "CreateCallControlApplication", lambda x: replaced(x, status=200), "200"),
+    "telnyx paging field": ("telnyx", "ListCallControlApplications", lambda x: json_changed(x, lambda d: rename(d["meta"], "total_pages", "pages")),
+                            "pages"),
 }
 
 

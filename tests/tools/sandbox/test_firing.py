@@ -257,6 +257,42 @@ def test_vobiz_events_are_signed_and_authenticated(sandbox, receiver):
     assert receiver.events("/vz/answer")[-1]["verdict"] == "unauthorized"
 
 
+# ---------------------------------------------------------------- Telnyx
+
+def test_telnyx_events_are_signed_with_the_sandbox_key_and_fall_back_to_the_failover_url(sandbox, receiver):
+    needs(sandbox, "telnyx")
+    public_key = export_value(sandbox, "TELNYX_PUBLIC_KEY")  # what --print-env tells a user to give the receiver
+    receiver.expect("/tx/events", "telnyx", kind="status", signing_secret=public_key)
+    receiver.expect("/tx/failover", "telnyx", kind="status", signing_secret=public_key)
+    headers = {"Authorization": "Bearer " + CREDS["TELNYX_API_KEY"]}
+    response = requests.post(sandbox.url + "/v2/call_control_applications", headers=headers, timeout=10,
+                             json={"application_name": "fire", "webhook_event_url": receiver.url + "/tx/events",
+                                   "webhook_event_failover_url": receiver.url + "/tx/failover", "webhook_api_version": "2"})
+    assert response.status_code == 201, response.text
+    app_id = response.json()["data"]["id"]
+
+    for event in ("call.initiated", "call.answered", "call.hangup"):
+        result = fire(sandbox, "telnyx", app_id, event=event)
+        assert result["delivered"] is True and result["attempts"][0]["signed"] is True, result
+        last = receiver.events("/tx/events")[-1]
+        assert last["verdict"] == "accepted", last
+    assert [a["callback"] for a in result["attempts"]] == ["webhook_event_url"]
+
+    # a primary that refuses (here: the signature of another key) falls back to the failover URL
+    receiver.expect("/tx/other-key", "telnyx", kind="status", signing_secret="sqraxeLWgHbXb90q87j+Jby4dJtqnIVy6WlFb0HBau0=")
+    patch(sandbox, "telnyx", app_id, {"webhook_event_url": receiver.url + "/tx/other-key"})
+    result = fire(sandbox, "telnyx", app_id, event="call.hangup", signing_secret="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+    assert [(a["callback"], a["status"]) for a in result["attempts"]] == [("webhook_event_url", 403), ("webhook_event_failover_url", 403)]
+    assert receiver.events("/tx/other-key")[-1]["checks"]["signature"]["result"] == "invalid"
+
+
+def export_value(sandbox, name):
+    from cpaas_sandbox.credentials import export_lines
+
+    lines = [line for line in export_lines(sandbox.url, environ={}) if line.startswith("export %s=" % name)]
+    return lines[0].split("=", 1)[1]
+
+
 # ---------------------------------------------------------------- Vonage
 
 def test_vonage_events_are_signed_jwts(sandbox, receiver, monkeypatch):

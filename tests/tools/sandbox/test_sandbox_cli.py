@@ -30,6 +30,10 @@ export VONAGE_API_SECRET=sandbox-vonage-secret
 export VOBIZ_API_URL=http://127.0.0.1:9999/api/v1
 export VOBIZ_AUTH_ID=MA_SANDBOX01
 export VOBIZ_AUTH_TOKEN=sandbox-vobiz-token
+export TELNYX_API_URL=http://127.0.0.1:9999/v2
+export TELNYX_API_KEY=KEYSANDBOX_telnyx-api-key
+export TELNYX_SIGNING_KEY=57J7hj9egDSWvFi+mnCqyog9N1prSW4SL6J4KVffnZo=
+export TELNYX_PUBLIC_KEY=sqraxeLWgHbXb90q87j+Jby4dJtqnIVy6WlFb0HBau0=
 """
 
 
@@ -93,6 +97,8 @@ def test_credentials_table_has_the_documented_defaults():
         "VONAGE_API_SECRET": "sandbox-vonage-secret",
         "VOBIZ_AUTH_ID": "MA_SANDBOX01",
         "VOBIZ_AUTH_TOKEN": "sandbox-vobiz-token",
+        "TELNYX_API_KEY": "KEYSANDBOX_telnyx-api-key",
+        "TELNYX_SIGNING_KEY": "57J7hj9egDSWvFi+mnCqyog9N1prSW4SL6J4KVffnZo=",
     }
 
 
@@ -171,3 +177,17 @@ def test_the_command_serves_on_loopback_until_terminated():
         proc.terminate()
         proc.wait(timeout=10)
     assert f"serving on http://127.0.0.1:{port}" in proc.stderr.read()
+
+
+def test_print_env_prints_the_public_key_of_the_telnyx_signing_key_as_pynacl_derives_it(clean_env):
+    import base64
+
+    from nacl.signing import SigningKey
+
+    own_seed = base64.b64encode(bytes(range(32))).decode("ascii")
+    expected = base64.b64encode(bytes(SigningKey(bytes(range(32))).verify_key)).decode("ascii")
+
+    lines = export_lines("http://127.0.0.1:1", {"TELNYX_SIGNING_KEY": own_seed})
+
+    assert "export TELNYX_PUBLIC_KEY=" + expected in lines
+    assert "export TELNYX_SIGNING_KEY=" + own_seed in lines

@@ -10,7 +10,7 @@ from ansible_collections.cpaas.callbacks.plugins.filter.application_drift import
 from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED, provider_ids
 
 # The application's name as the sandbox stores it (its control API changes records in that form).
-NAME_FIELD = {"twilio": "friendly_name", "bandwidth": "AppName", "vonage": "name", "vobiz": "app_name"}
+NAME_FIELD = {"twilio": "friendly_name", "bandwidth": "AppName", "vonage": "name", "vobiz": "app_name", "telnyx": "application_name"}
 
 
 @pytest.mark.parametrize("case", LANDED, ids=provider_ids(LANDED))

@@ -92,7 +92,15 @@ def _vonage(name):
     return st.fixed_dictionaries({"name": st.just(name), "capabilities": st.fixed_dictionaries({"voice": voice})})
 
 
-OPTIONS = {"twilio": _twilio, "bandwidth": _bandwidth, "vobiz": _vobiz, "vonage": _vonage}
+def _telnyx(name):
+    return st.fixed_dictionaries({"application_name": st.just(name), "webhook_event_url": st.sampled_from(URLS[:3])}, optional={
+        "webhook_event_failover_url": st.sampled_from(URLS + [""]), "webhook_api_version": st.sampled_from(["1", "2"]),
+        "active": BOOLEANS, "dtmf_type": st.sampled_from(["RFC 2833", "Inband"]), "webhook_timeout_secs": st.sampled_from([5, 30]),
+        "inbound": st.fixed_dictionaries({}, optional={"channel_limit": st.sampled_from([1, 10]), "shaken_stir_enabled": BOOLEANS}),
+    })
+
+
+OPTIONS = {"twilio": _twilio, "bandwidth": _bandwidth, "vobiz": _vobiz, "vonage": _vonage, "telnyx": _telnyx}
 NAME = "agree-app"
 
 

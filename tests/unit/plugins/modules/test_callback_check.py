@@ -434,3 +434,65 @@ def test_an_application_without_callbacks_is_a_warning(run_module):
 
     assert result["results"] == [] and result["callbacks_failed"] == 0
     assert "nothing to check" in json.dumps(result["warnings"])
+
+
+# ---------------------------------------------------------------- Telnyx (a key pair, not a shared secret)
+
+TELNYX_PRIVATE = base64.b64encode(bytes(range(1, 33))).decode("ascii")
+
+
+def telnyx_app(url, failover=None):
+    return {"id": "1293384261075731499", "application_name": "t", "webhook_event_url": url,
+            "webhook_event_failover_url": failover or "", "record_type": "call_control_application"}
+
+
+def test_telnyx_events_are_signed_with_signing_key_and_the_receiver_holds_its_public_key(receiver, run_module):
+    result = check(run_module, "telnyx", telnyx_app(receiver + "/tx/events", receiver + "/tx/failover"), signing_key=TELNYX_PRIVATE,
+                   check_signature_refusal=True, receiver_url=receiver, receiver_token="receiver-admin-token", timeout=5)
+
+    assert result["callbacks_passed"] == 2, result
+    events = result["results"][0]
+    assert events["signed"] is True and events["event"] == "call.initiated"
+    assert events["checks"][-1]["verdicts"] == {"wrong_signature": "bad_signature", "event": "accepted"}
+    import requests
+
+    registered = requests.get(receiver + "/api/endpoints", headers={"Authorization": "Bearer receiver-admin-token"}, timeout=5).json()
+    # the receiver verified with the public half (its verdicts above), and never saw the private key
+    assert TELNYX_PRIVATE not in json.dumps(registered) and TELNYX_PRIVATE not in json.dumps(result)
+    assert {entry["path"] for entry in registered["endpoints"] if entry["provider"] == "telnyx"} == {"/tx/events", "/tx/failover"}
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"signing_secret": "a-shared-secret"}, ["Telnyx signs webhooks with a key pair", "signing_key"]),
+    ({"signing_key": "not base64!"}, ["signing_key", "base64"]),
+    ({"signing_key": base64.b64encode(b"x" * 16).decode()}, ["signing_key", "32 bytes"]),
+])
+def test_telnyx_signing_input_is_refused_before_any_request(endpoints, run_module, options, words):
+    result = check(run_module, "telnyx", telnyx_app(endpoints.url + "/good/status"), **options)
+
+    assert result["failed"] is True and all(word in result["msg"] for word in words), result["msg"]
+    assert endpoints.requests == []
+
+
+def test_signing_key_is_refused_for_a_provider_with_a_shared_secret(endpoints, run_module):
+    result = check(run_module, "twilio", twilio_app(status_callback=endpoints.url + "/good/status"), signing_key=TELNYX_PRIVATE)
+
+    assert result["failed"] is True and "signing_key" in result["msg"] and "telnyx" in result["msg"]
+    assert endpoints.requests == []
+
+
+def test_a_telnyx_key_without_cryptography_fails_naming_the_package(endpoints, run_module, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_cryptography(name, *args, **kwargs):
+        if name.startswith("cryptography"):
+            raise ImportError("No module named 'cryptography'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cryptography)
+    result = check(run_module, "telnyx", telnyx_app(endpoints.url + "/good/status"), signing_key=TELNYX_PRIVATE)
+
+    assert result["failed"] is True and "cryptography" in result["msg"]
+    assert endpoints.requests == []

@@ -22,7 +22,8 @@ from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.provider
 
 from cpaas_sandbox.credentials import DEFAULTS
 
-SECRET_VARIABLES = ("TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "BW_PASSWORD", "VONAGE_API_SECRET", "VOBIZ_AUTH_TOKEN")
+SECRET_VARIABLES = ("TWILIO_AUTH_TOKEN", "TWILIO_API_SECRET", "BW_PASSWORD", "VONAGE_API_SECRET", "VOBIZ_AUTH_TOKEN", "TELNYX_API_KEY",
+                    "TELNYX_SIGNING_KEY")
 
 
 class SecretWatch:

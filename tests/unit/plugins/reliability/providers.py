@@ -143,6 +143,24 @@ def _vonage_changed(name):
     return _vonage_desired(name, event="https://hooks.example.com/vonage/event-v2")
 
 
+def _telnyx_auth(sandbox):
+    return {"api_url": sandbox.url + "/v2", "api_key": sandbox.credentials["TELNYX_API_KEY"]}
+
+
+def _telnyx_desired(name, failover="https://hooks.example.com/telnyx/failover"):
+    return {
+        "application_name": name,
+        "webhook_event_url": "https://hooks:%s@hooks.example.com/telnyx/events" % URL_PASSWORD,
+        "webhook_event_failover_url": failover,
+        "webhook_api_version": "2",
+        "inbound": {"channel_limit": 4},
+    }
+
+
+def _telnyx_changed(name):
+    return _telnyx_desired(name, failover="https://hooks.example.com/telnyx/failover-v2")
+
+
 VOBIZ_ANSWER_NAMES = {"default_app": "default_number_app", "sub_account": "subaccount", "log_incoming_message": "log_incoming_messages"}
 
 
@@ -176,6 +194,15 @@ PROVIDERS = [
         canonical=lambda record: {VOBIZ_ANSWER_NAMES.get(key, key): value for key, value in record.items()},
         collection_path=r"/Account/[^/]+/Application/$", item_path=r"/Account/[^/]+/Application/[0-9]+/$",
         secrets=lambda sandbox: [sandbox.credentials["VOBIZ_AUTH_TOKEN"], URL_PASSWORD],
+    ),
+    ProviderCase(
+        name="telnyx", module=_module("telnyx_application"), info=_module("telnyx_application_info"), auth=_telnyx_auth,
+        id_option="application_id", name_option="application_name",
+        record_id=lambda record: record["id"], record_name=lambda record: record["application_name"],
+        desired=_telnyx_desired, changed=_telnyx_changed, canonical=lambda record: record,
+        collection_path=r"/v2/call_control_applications$", item_path=r"/v2/call_control_applications/[0-9]+$",
+        update_method="PATCH",
+        secrets=lambda sandbox: [sandbox.credentials["TELNYX_API_KEY"], URL_PASSWORD],
     ),
     ProviderCase(
         name="vonage", module=_module("vonage_application"), info=_module("vonage_application_info"), auth=_vonage_auth,

@@ -66,7 +66,7 @@ def test_create_many_then_converged_run_only_lists(sandbox, run_module, case):
 
 
 # The sandbox record key of each provider's application name (for out-of-band renames).
-RECORD_NAME_KEY = {"twilio": "friendly_name", "bandwidth": "AppName", "vobiz": "app_name", "vonage": "name"}
+RECORD_NAME_KEY = {"twilio": "friendly_name", "bandwidth": "AppName", "vobiz": "app_name", "vonage": "name", "telnyx": "application_name"}
 
 
 def _ids_by_name(sandbox, case):
@@ -173,7 +173,8 @@ def test_bad_element_is_refused_before_any_request(sandbox, run_module, case):
     unknown = run_module(module.main, _args(sandbox, case, [dict(case.desired("fine"), colour="blue")]))
     assert unknown["failed"] is True and "colour" in unknown["msg"] and "applications[0]" in unknown["msg"]
     # The single module's own input checks: a URL that is not one.
-    url_option = {"twilio": "voice_url", "bandwidth": "inbound_callback_url", "vobiz": "hangup_url", "vonage": None}[case.name]
+    url_option = {"twilio": "voice_url", "bandwidth": "inbound_callback_url", "vobiz": "hangup_url", "vonage": None,
+                  "telnyx": "webhook_event_url"}[case.name]
     if url_option:
         bad_url = run_module(module.main, _args(sandbox, case, [dict(case.desired("fine"), **{url_option: "ftp://nowhere"})]))
         assert bad_url["failed"] is True and url_option in bad_url["msg"] and "applications[0] (fine)" in bad_url["msg"]
@@ -199,7 +200,7 @@ def test_duplicate_name_in_the_account(sandbox, run_module, case):
     assert result["failed"] is True
     assert result["summary"]["failed"] == 1 and result["summary"]["updated"] == 1
     assert "2 %s applications are named 'dup-1'" % {"twilio": "Twilio", "bandwidth": "Bandwidth", "vobiz": "Vobiz",
-                                                    "vonage": "Vonage"}[case.name] in result["msg"]
+                                                    "vonage": "Vonage", "telnyx": "Telnyx"}[case.name] in result["msg"]
     # Neither of the ambiguous applications is purged, nor changed.
     assert len(_ids_by_name(sandbox, case)["dup-1"]) == 2
     assert result["purged"] == []

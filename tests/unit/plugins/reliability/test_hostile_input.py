@@ -68,6 +68,7 @@ FOREIGN = {
     "bandwidth": {"voice_url": "https://h.example.com/v", "answer_url": "https://h.example.com/a", "friendly_name": "x"},
     "vonage": {"friendly_name": "x", "inbound_callback_url": "https://h.example.com/i", "answer_url": "https://h.example.com/a"},
     "vobiz": {"voice_url": "https://h.example.com/v", "capabilities": {}, "service_type": "Voice-V2"},
+    "telnyx": {"answer_url": "https://h.example.com/a", "voice_url": "https://h.example.com/v", "app_name": "x"},
 }
 
 # Hand-written inputs a provider's own rules refuse: (id, options, the option the message must name).
@@ -132,6 +133,14 @@ SPECIFIC = {
         ("app-name-with-slash", {"app_name": "../etc"}, "app_name"),
         ("answer-url-cleared", {"answer_url": ""}, "answer_url"),
         ("hangup-url-cleared", {"hangup_url": ""}, "hangup_url"),
+    ],
+    "telnyx": [
+        ("id-not-digits", {"application_id": "app-12"}, "application_id"),
+        ("webhook-url-cleared", {"webhook_event_url": ""}, "webhook_event_url"),
+        ("webhook-timeout-over-30", {"webhook_timeout_secs": 31}, "webhook_timeout_secs"),
+        ("webhook-api-version-3", {"webhook_api_version": "3"}, "webhook_api_version"),
+        ("inbound-limit-negative", {"inbound": {"channel_limit": -1}}, "inbound.channel_limit"),
+        ("anchorsite-quoted", {"anchorsite_override": '"Latency"'}, "anchorsite_override"),
     ],
 }
 

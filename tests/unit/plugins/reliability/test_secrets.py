@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.cpaas.callbacks.tests.unit.plugins.reliability.providers import LANDED, URL_PASSWORD, provider_ids
 
 WRONG_SECRET = "wrong-secret-Pq93za"
-SECRET_OPTION = {"twilio": "auth_token", "bandwidth": "password", "vonage": "api_secret", "vobiz": "auth_token"}
+SECRET_OPTION = {"twilio": "auth_token", "bandwidth": "password", "vonage": "api_secret", "vobiz": "auth_token", "telnyx": "api_key"}
 
 
 def _named(sandbox, case, name):

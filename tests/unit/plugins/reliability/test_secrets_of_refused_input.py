@@ -27,6 +27,8 @@ def _with_url(case, url):
         options = {"app_name": "secret-url", "service_type": "Voice-V2", "call_initiated_callback_url": url}
     elif case.name == "vobiz":
         options["answer_url"] = url
+    elif case.name == "telnyx":
+        options["webhook_event_url"] = url
     else:
         options["capabilities"]["voice"]["webhooks"]["answer_url"]["address"] = url
     return options
@@ -54,7 +56,7 @@ def test_an_unencoded_url_password_is_masked_when_the_url_is_refused(sandbox, ru
 @pytest.mark.parametrize("case", LANDED, ids=provider_ids(LANDED))
 def test_a_secret_whose_option_is_refused_is_masked(sandbox, run_module, secret_watch, case):
     """A credential of the wrong type, and a misspelt secret option: refused, and never echoed."""
-    secret_option = {"twilio": "auth_token", "bandwidth": "password", "vonage": "api_secret", "vobiz": "auth_token"}[case.name]
+    secret_option = {"twilio": "auth_token", "bandwidth": "password", "vonage": "api_secret", "vobiz": "auth_token", "telnyx": "api_key"}[case.name]
     secret_watch.add("tok-in-a-list-Rw8")
     secret_watch.add("misspelt-secret-Yt5")
     task = dict(case.auth(sandbox), **case.desired("refused-secret"))
