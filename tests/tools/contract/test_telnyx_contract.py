@@ -40,7 +40,7 @@ def run_every_operation(recorded, run_module):
     app_id = created["application"]["id"]
     assert run_module(telnyx_application.main, args(recorded, **EVERY_FIELD))["changed"] is False
     changed = run_module(telnyx_application.main, args(recorded, application_id=app_id, webhook_event_failover_url="",
-                                                        webhook_timeout_secs=5, inbound={"channel_limit": 3}))
+                                                       webhook_timeout_secs=5, inbound={"channel_limit": 3}))
     assert changed["changed"] is True, changed
     assert run_module(telnyx_application_info.main, args(recorded))["applications"]
     assert run_module(telnyx_application_info.main, args(recorded, application_name="support-line"))["applications"]

@@ -143,7 +143,7 @@ def test_listing_follows_every_page(sandbox, telnyx, run_module, monkeypatch):
 
 
 def test_two_applications_of_one_name_fail_naming_both_ids(sandbox, telnyx, run_module):
-    ids = [telnyx.create_directly(application_name="twin") for _ in range(2)]
+    ids = [telnyx.create_directly(application_name="twin") for _twin in range(2)]
 
     result = run_module(telnyx_application.main, telnyx.app(application_name="twin", active=False))
 
