@@ -7,6 +7,8 @@ the adapters build their argument specs and documents from are pinned the same w
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import os
 
@@ -101,3 +103,25 @@ def test_vonage_webhook_table_is_unchanged():
         ("rtc", (("event_url",), ("GET", "POST"), False)),
         ("verify", (("status_url",), ("POST",), False)),
     ]
+
+
+def _string_constants(module):
+    with open(module.__file__, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+
+
+@pytest.mark.parametrize("provider", ["bandwidth", "vonage"])
+def test_callbacks_are_written_once_in_the_field_table(provider):
+    # events.py and adapter.py derive every callback from fields.CALLBACKS: neither spells a callback's option or wire name.
+    package = "ansible_collections.cpaas.callbacks.plugins.module_utils._providers." + provider
+    fields = importlib.import_module(package + ".fields")
+    if provider == "bandwidth":
+        names = {name for spec in fields.CALLBACKS for name in (spec.url, spec.url_element, spec.method, spec.method_element,
+                                                                 spec.creds, spec.creds_element) if name}
+    else:
+        names = {spec.webhook for spec in fields.CALLBACKS} | {spec.capability + "." + spec.webhook for spec in fields.CALLBACKS}
+    assert len(names) > 5
+    for part in ("events", "adapter"):
+        spelt = names & _string_constants(importlib.import_module(package + "." + part))
+        assert not spelt, "%s/%s.py spells %s" % (provider, part, sorted(spelt))
