@@ -27,7 +27,7 @@ def _services(app):
     found = set()
     for service in SERVICE_TYPES:
         if named:
-            mine = named.startswith(service.split("-")[0].lower())
+            mine = named.startswith(service.partition("-")[0].lower())
         else:
             mine = first(app, *(callback.url for callback in CALLBACKS if callback.service == service and callback.shows_service))
         if mine:

@@ -43,16 +43,17 @@ _VOICE_CREDS = ("callback_creds", "CallbackCreds")
 # Every callback, messaging then voice, in the order of Bandwidth's documents.
 CALLBACKS = (
     CallbackSpec("inbound_callback_url", "InboundCallbackUrl", None, None, "inbound_callback_creds", "InboundCallbackCreds",
-             MESSAGING, ("message-received",) + _MESSAGE_STATUSES, ANSWER_ANY, None, True, True),
+                 MESSAGING, ("message-received",) + _MESSAGE_STATUSES, ANSWER_ANY, primary=None, required=True, shows_service=True),
     CallbackSpec("outbound_callback_url", "OutboundCallbackUrl", None, None, "outbound_callback_creds", "OutboundCallbackCreds",
-             MESSAGING, _MESSAGE_STATUSES, ANSWER_ANY, None, False, True),
+                 MESSAGING, _MESSAGE_STATUSES, ANSWER_ANY, primary=None, required=False, shows_service=True),
     CallbackSpec("call_initiated_callback_url", "CallInitiatedCallbackUrl", "call_initiated_method", "CallInitiatedMethod",
-             *_VOICE_CREDS, VOICE, ("initiate",), ANSWER_BXML, None, True, True),
+                 *_VOICE_CREDS, VOICE, ("initiate",), ANSWER_BXML, primary=None, required=True, shows_service=True),
     CallbackSpec("call_status_callback_url", "CallStatusCallbackUrl", "call_status_method", "CallStatusMethod",
-             *_VOICE_CREDS, VOICE, ("disconnect",), ANSWER_ANY, None, False, False),
+                 *_VOICE_CREDS, VOICE, ("disconnect",), ANSWER_ANY, primary=None, required=False, shows_service=False),
     CallbackSpec("call_initiated_fallback_url", "CallInitiatedFallbackUrl", "call_initiated_fallback_method", "CallInitiatedFallbackMethod",
-             "call_initiated_fallback_creds", "CallInitiatedFallbackCreds",
-             VOICE, ("initiate",), ANSWER_BXML, "call_initiated_callback_url", False, False),
+                 "call_initiated_fallback_creds", "CallInitiatedFallbackCreds",
+                 VOICE, ("initiate",), ANSWER_BXML, primary="call_initiated_callback_url", required=False,
+                 shows_service=False),
 )
 _INBOUND, _OUTBOUND, _INITIATED, _STATUS, _FALLBACK = CALLBACKS
 

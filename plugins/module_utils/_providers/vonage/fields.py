@@ -38,13 +38,13 @@ _VERIFY = ("verify", ("POST",), False)
 
 # Every webhook, by capability, in the API reference's order.
 CALLBACKS = (
-    CallbackSpec(*_VOICE, "answer_url", "answer", ANSWER_NCCO, "GET", True, False, None),
-    CallbackSpec(*_VOICE, "fallback_answer_url", "answer", ANSWER_NCCO, "GET", True, False, "answer_url"),
-    CallbackSpec(*_VOICE, "event_url", "call-event", ANSWER_ANY, "POST", True, False, None),
-    CallbackSpec(*_MESSAGES, "inbound_url", "message-inbound", ANSWER_ANY, "POST", False, True, None),
-    CallbackSpec(*_MESSAGES, "status_url", "message-status", ANSWER_ANY, "POST", False, True, None),
-    CallbackSpec(*_RTC, "event_url", "rtc-event", ANSWER_ANY, "POST", True, False, None),
-    CallbackSpec(*_VERIFY, "status_url", "verify-status", ANSWER_ANY, "POST", True, False, None),
+    CallbackSpec(*_VOICE, "answer_url", "answer", ANSWER_NCCO, "GET", follows_http_method=True, always_signed=False, primary=None),
+    CallbackSpec(*_VOICE, "fallback_answer_url", "answer", ANSWER_NCCO, "GET", follows_http_method=True, always_signed=False, primary="answer_url"),
+    CallbackSpec(*_VOICE, "event_url", "call-event", ANSWER_ANY, "POST", follows_http_method=True, always_signed=False, primary=None),
+    CallbackSpec(*_MESSAGES, "inbound_url", "message-inbound", ANSWER_ANY, "POST", follows_http_method=False, always_signed=True, primary=None),
+    CallbackSpec(*_MESSAGES, "status_url", "message-status", ANSWER_ANY, "POST", follows_http_method=False, always_signed=True, primary=None),
+    CallbackSpec(*_RTC, "event_url", "rtc-event", ANSWER_ANY, "POST", follows_http_method=True, always_signed=False, primary=None),
+    CallbackSpec(*_VERIFY, "status_url", "verify-status", ANSWER_ANY, "POST", follows_http_method=True, always_signed=False, primary=None),
 )
 
 
