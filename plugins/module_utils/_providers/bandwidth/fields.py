@@ -55,6 +55,7 @@ CALLBACKS = (
                  VOICE, ("initiate",), ANSWER_BXML, primary="call_initiated_callback_url", required=False,
                  shows_service=False),
 )
+# A callback added above fails here until FIELDS below places its elements in the document.
 _INBOUND, _OUTBOUND, _INITIATED, _STATUS, _FALLBACK = CALLBACKS
 
 
