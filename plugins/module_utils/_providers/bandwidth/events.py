@@ -2,7 +2,7 @@
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Internal use only: not a public API of this collection; may change without notice.
-"""Bandwidth's callbacks and the events it sends (messaging and voice), standard library only.
+"""Bandwidth's callbacks (from the field tables) and the events it sends (messaging and voice), standard library only.
 
 Bandwidth does not sign: it sends the application's callback credentials with basic auth,
 so each callback names the key its credentials are kept under.
@@ -12,52 +12,42 @@ from __future__ import annotations
 
 import uuid
 
-from ...webhooks.answers import ANSWER_ANY, ANSWER_BXML
 from ...webhooks.common import FROM_NUMBER, TO_NUMBER, Callback, creds_of, first, now_iso, url_username, username_of
+from .fields import CALLBACKS, FALLBACK_OF, SERVICE_TYPES, credentials_names
 
 ID_KEYS = ("application_id", "id")
 USER_AGENT = "BandwidthAPI/v2"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
+def _services(app):
+    """The service types whose callbacks ``app`` has: the one it names (``Voice-V2``, ``voice``...),
+    or, when it names none, each whose marking URLs it has."""
+    named = str(first(app, "service_type") or "").lower()
+    found = set()
+    for service in SERVICE_TYPES:
+        if named:
+            mine = named.startswith(service.partition("-")[0].lower())
+        else:
+            mine = first(app, *(callback.url for callback in CALLBACKS if callback.service == service and callback.shows_service))
+        if mine:
+            found.add(service)
+    return found
+
+
 def callbacks(app):
+    """The callbacks of a normalised application, in the order of the field table."""
+    services = _services(app)
     found = []
-    service = str(first(app, "service_type") or "").lower()
-    messaging = service.startswith("messaging") or (not service and first(app, "inbound_callback_url", "outbound_callback_url"))
-    voice = service.startswith("voice") or (not service and first(app, "call_initiated_callback_url"))
-    if messaging:
-        for name, creds_names, events in (
-            ("inbound_callback_url", ("inbound_callback_creds", "inbound_callback_credentials"),
-             ("message-received", "message-delivered", "message-failed", "message-sending")),
-            ("outbound_callback_url", ("outbound_callback_creds", "outbound_callback_credentials"),
-             ("message-delivered", "message-failed", "message-sending")),
-        ):
-            url = first(app, name)
-            if not url:
-                continue
-            key, creds = creds_of(app, *creds_names)
-            found.append(Callback(name, url, "POST", event=events[0], events=events, answer=ANSWER_ANY,
-                                  credentials_key=key or creds_names[0], username=username_of(creds) or url_username(url)))
-    if voice:
-        key, creds = creds_of(app, "callback_creds", "callback_credentials")
-        key = key or "callback_creds"
-        url = first(app, "call_initiated_callback_url")
-        if url:
-            found.append(Callback("call_initiated_callback_url", url, first(app, "call_initiated_method") or "POST",
-                                  event="initiate", events=("initiate",), answer=ANSWER_BXML, credentials_key=key,
-                                  username=username_of(creds) or url_username(url), fallback="call_initiated_fallback_url"))
-        url = first(app, "call_status_callback_url")
-        if url:
-            found.append(Callback("call_status_callback_url", url, first(app, "call_status_method") or "POST",
-                                  event="disconnect", events=("disconnect",), answer=ANSWER_ANY, credentials_key=key,
-                                  username=username_of(creds) or url_username(url)))
-        url = first(app, "call_initiated_fallback_url")
-        if url:
-            fkey, fcreds = creds_of(app, "call_initiated_fallback_creds", "call_initiated_fallback_credentials")
-            found.append(Callback("call_initiated_fallback_url", url, first(app, "call_initiated_fallback_method") or "POST",
-                                  event="initiate", events=("initiate",), answer=ANSWER_BXML,
-                                  credentials_key=fkey or "call_initiated_fallback_creds",
-                                  username=username_of(fcreds) or url_username(url), primary="call_initiated_callback_url"))
+    for callback in CALLBACKS:
+        url = first(app, callback.url)
+        if callback.service not in services or not url:
+            continue
+        method = (first(app, callback.method) if callback.method else None) or "POST"
+        key, creds = creds_of(app, *credentials_names(callback.creds))
+        found.append(Callback(callback.url, url, method, event=callback.events[0], events=callback.events, answer=callback.answer,
+                              credentials_key=key or callback.creds, username=username_of(creds) or url_username(url),
+                              fallback=FALLBACK_OF.get(callback.url), primary=callback.primary))
     return found
 
 

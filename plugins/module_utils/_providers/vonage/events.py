@@ -2,14 +2,14 @@
 # Copyright (c) cpaas.callbacks contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # Internal use only: not a public API of this collection; may change without notice.
-"""Vonage's callbacks (webhooks per capability) and the events it sends, standard library only."""
+"""Vonage's callbacks (webhooks per capability, from the field tables) and the events it sends, standard library only."""
 
 from __future__ import annotations
 
 import uuid
 
-from ...webhooks.answers import ANSWER_ANY, ANSWER_NCCO
 from ...webhooks.common import FROM_NUMBER, TO_NUMBER, Callback, first, now_iso, url_username
+from .fields import CALLBACKS, FALLBACK_OF
 
 ID_KEYS = ("id", "application_id")
 USER_AGENT = "Vonage/1.0"
@@ -27,39 +27,23 @@ def _webhook(webhooks, name):
 
 
 def callbacks(app):
+    """The callbacks of a normalised application, in the order of the field table (named ``capability.webhook``)."""
     found = []
     caps = app.get("capabilities") or {}
-    voice = caps.get("voice") if isinstance(caps.get("voice"), dict) else None
-    if voice is not None:
-        hooks = voice.get("webhooks") or {}
-        signed = bool(voice.get("signed_callbacks"))
-        for hook, event, answer, fallback, primary in (
-            ("answer_url", "answer", ANSWER_NCCO, "voice.fallback_answer_url", None),
-            ("fallback_answer_url", "answer", ANSWER_NCCO, None, "voice.answer_url"),
-            ("event_url", "call-event", ANSWER_ANY, None, None),
-        ):
-            url, method = _webhook(hooks, hook)
-            if url:
-                default = "GET" if hook != "event_url" else "POST"
-                found.append(Callback("voice." + hook, url, method or default, event=event, events=(event,), answer=answer,
-                                      username=url_username(url), fallback=fallback, signed=signed, primary=primary))
-    messages = caps.get("messages") if isinstance(caps.get("messages"), dict) else None
-    if messages is not None:
-        hooks = messages.get("webhooks") or {}
-        for hook, event in (("inbound_url", "message-inbound"), ("status_url", "message-status")):
-            url, _method = _webhook(hooks, hook)
-            if url:
-                # Messages API webhooks are POST only and always signed.
-                found.append(Callback("messages." + hook, url, "POST", event=event, events=(event,), answer=ANSWER_ANY,
-                                      username=url_username(url), signed=True))
-    for cap, hook, event in (("rtc", "event_url", "rtc-event"), ("verify", "status_url", "verify-status")):
-        section = caps.get(cap) if isinstance(caps.get(cap), dict) else None
-        if section is None:
+    for spec in CALLBACKS:
+        section = caps.get(spec.capability)
+        if not isinstance(section, dict):
             continue
-        url, method = _webhook(section.get("webhooks") or {}, hook)
-        if url:
-            found.append(Callback(cap + "." + hook, url, method or "POST", event=event, events=(event,), answer=ANSWER_ANY,
-                                  username=url_username(url), signed=bool(section.get("signed_callbacks"))))
+        url, method = _webhook(section.get("webhooks") or {}, spec.webhook)
+        if not url:
+            continue
+        fallback = FALLBACK_OF.get((spec.capability, spec.webhook))
+        found.append(Callback(
+            spec.capability + "." + spec.webhook, url, (method if spec.follows_http_method else None) or spec.default_method,
+            event=spec.event, events=(spec.event,), answer=spec.answer, username=url_username(url),
+            fallback=spec.capability + "." + fallback if fallback else None,
+            signed=spec.always_signed or bool(section.get("signed_callbacks")),
+            primary=spec.capability + "." + spec.primary if spec.primary else None))
     return found
 
 
