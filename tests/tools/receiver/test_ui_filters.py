@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cpaas_module_utils._registry import NAMES
 
 from .conftest import basic, bearer
 
@@ -31,7 +32,7 @@ def test_feed_takes_the_pages_filters(receiver):
 
 @pytest.mark.parametrize("query, message", [
     ("verdict=fine", "verdict must be one of accepted, method_not_allowed"),
-    ("provider=acme", "provider must be one of bandwidth, twilio, vobiz, vonage, generic"),
+    ("provider=acme", "provider must be one of %s, generic" % ", ".join(NAMES)),
     ("until=yesterday", "until must be an ISO 8601 date and time"),
     ("since=yesterday", "since must be an ISO 8601 date and time"),
 ])
