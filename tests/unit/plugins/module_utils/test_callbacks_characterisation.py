@@ -117,8 +117,8 @@ def test_callbacks_are_written_once_in_the_field_table(provider):
     package = "ansible_collections.cpaas.callbacks.plugins.module_utils._providers." + provider
     fields = importlib.import_module(package + ".fields")
     if provider == "bandwidth":
-        names = {name for spec in fields.CALLBACKS for name in (spec.url, spec.url_element, spec.method, spec.method_element,
-                                                                 spec.creds, spec.creds_element) if name}
+        spelled = ("url", "url_element", "method", "method_element", "creds", "creds_element")
+        names = {getattr(spec, part) for spec in fields.CALLBACKS for part in spelled if getattr(spec, part)}
     else:
         names = {spec.webhook for spec in fields.CALLBACKS} | {spec.capability + "." + spec.webhook for spec in fields.CALLBACKS}
     assert len(names) > 5
