@@ -56,7 +56,7 @@ matrix: venv
 # Collect changelogs/fragments into the release of galaxy.yml's version (CHANGELOG.md, CHANGELOG.rst,
 # changelogs/changelog.yaml); run again after merging branches that bring fragments.
 changelog: venv
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/antsibull-changelog release --update-existing \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/antsibull-changelog release --update-existing --reload-plugins \
 	  --version "$$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("galaxy.yml"))["version"])')"
 
 bench: venv

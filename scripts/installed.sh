@@ -65,7 +65,24 @@ for release in (yaml.safe_load(open("changelogs/changelog.yaml")).get("releases"
 pending = sorted(set(name for name in os.listdir("changelogs/fragments") if name.endswith((".yml", ".yaml"))) - released)
 if pending:
     sys.exit("error: changelog fragments not in any release of changelogs/changelog.yaml (run make changelog): " + ", ".join(pending))
-print("every changelog fragment is in a release")
+# A fragment edited after its release would leave the old words in CHANGELOG.md: every entry must be there as written.
+entries = set()
+for release in (yaml.safe_load(open("changelogs/changelog.yaml")).get("releases") or {}).values():
+    for section, items in (release.get("changes") or {}).items():
+        for item in ([items] if isinstance(items, str) else items):
+            entries.add((section, " ".join(item.split())))
+stale = []
+for name in sorted(os.listdir("changelogs/fragments")):
+    if not name.endswith((".yml", ".yaml")):
+        continue
+    for section, items in (yaml.safe_load(open(os.path.join("changelogs/fragments", name))) or {}).items():
+        for item in ([items] if isinstance(items, str) else items):
+            if (section, " ".join(item.split())) not in entries:
+                stale.append("%s (%s)" % (name, section))
+if stale:
+    sys.exit("error: changelog fragments changed after their release (empty changelogs/changelog.yaml's releases and run "
+             "make changelog): " + ", ".join(sorted(set(stale))))
+print("every changelog fragment is in a release, as written")
 PY
 }
 
