@@ -21,7 +21,7 @@ import base64
 import binascii
 import time
 
-from ...webhooks.crypto import Verdict
+from ...webhooks.crypto import Verdict, header_value
 
 SIGNATURE_HEADER = "telnyx-signature-ed25519"
 TIMESTAMP_HEADER = "telnyx-timestamp"
@@ -74,7 +74,8 @@ def generate_key_pair():
     from cryptography.hazmat.primitives import serialization  # pylint: disable=import-outside-toplevel
     key = ed25519.Ed25519PrivateKey.generate()
     seed = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-    return base64.b64encode(seed).decode("ascii"), public_key_of(base64.b64encode(seed).decode("ascii"))
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(seed).decode("ascii"), base64.b64encode(public).decode("ascii")
 
 
 def signed_message(timestamp, body):
@@ -93,21 +94,10 @@ def sign_headers(private_key, body, timestamp=None):
     return {SIGNATURE_HEADER: base64.b64encode(signature).decode("ascii"), TIMESTAMP_HEADER: timestamp}
 
 
-def _header(headers, name):
-    value = headers.get(name) if hasattr(headers, "get") else None
-    if value is not None:
-        return value
-    items = headers.items() if hasattr(headers, "items") else (headers or ())
-    for key, item in items:
-        if key.lower() == name:
-            return item
-    return None
-
-
 def verify_headers(public_key, headers, body, now=None, tolerance=TOLERANCE_SECONDS):
     """A Verdict on a request's Telnyx signature, checked as the official SDK checks it."""
-    signature = _header(headers, SIGNATURE_HEADER)
-    timestamp = _header(headers, TIMESTAMP_HEADER)
+    signature = header_value(headers, SIGNATURE_HEADER)
+    timestamp = header_value(headers, TIMESTAMP_HEADER)
     if not signature:
         return Verdict(False, "missing", "no %s header" % SIGNATURE_HEADER)
     if not timestamp:
@@ -120,12 +110,10 @@ def verify_headers(public_key, headers, body, now=None, tolerance=TOLERANCE_SECO
     if abs(now - moment) > tolerance:
         return Verdict(False, "expired", "%s is %d s away from the receiver's clock (tolerance %d s)"
                        % (TIMESTAMP_HEADER, abs(now - moment), tolerance))
-    try:
-        key_bytes = _b64decode(public_key, "Telnyx public key")
-        if len(key_bytes) != 32:
-            raise ValueError("a Telnyx public key is base64 of 32 bytes, this one has %d" % len(key_bytes))
-    except ValueError as exc:
-        return Verdict(False, "misconfigured", str(exc))
+    problem = check_public_key(public_key)
+    if problem:
+        return Verdict(False, "misconfigured", problem)
+    key_bytes = _b64decode(public_key, "Telnyx public key")
     try:
         signature_bytes = _b64decode(signature, "signature")
     except ValueError as exc:
@@ -161,4 +149,4 @@ def sign(prepared, secret, api_key=None, application_id=None, now=None):
 def verify(secret, request):
     """The registry's verifier: ``secret`` is the endpoint's base64 Ed25519 public key; (Verdict, details)."""
     verdict = verify_headers(secret, request.headers, request.body)
-    return verdict, {"timestamp": _header(request.headers, TIMESTAMP_HEADER), "tolerance": TOLERANCE_SECONDS}
+    return verdict, {"timestamp": header_value(request.headers, TIMESTAMP_HEADER), "tolerance": TOLERANCE_SECONDS}
