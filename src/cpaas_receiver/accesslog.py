@@ -12,6 +12,7 @@ default format, so :class:`ReceiverLogger` builds only the atoms of that format.
 
 from __future__ import annotations
 
+import time
 import traceback
 
 from gunicorn.config import AccessLogFormat
@@ -39,24 +40,10 @@ class ReceiverLogger(Logger):
             self.error(traceback.format_exc())
 
     def default_atoms(self, resp, environ):
-        """The atoms of gunicorn's default format, masked as :meth:`atoms` masks them and
-        escaped as gunicorn's ``SafeAtoms`` escapes them."""
         status = resp.status
         if isinstance(status, str):
             status = status.split(None, 1)[0]
-        sent = getattr(resp, "sent", None)
-        atoms = {
-            "h": environ.get("REMOTE_ADDR", "-"),
-            "l": "-",
-            "u": self._get_user(environ) or "-",
-            "t": self.now(),
-            "r": "%s %s %s" % (environ.get("REQUEST_METHOD"), mask_query(environ.get("RAW_URI") or ""), environ.get("SERVER_PROTOCOL")),
-            "s": status,
-            "b": str(sent) if sent is not None else "-",
-            "f": mask_url(environ.get("HTTP_REFERER", "-")),
-            "a": environ.get("HTTP_USER_AGENT", "-"),
-        }
-        return {key: value.replace('"', '\\"') if isinstance(value, str) else value for key, value in atoms.items()}
+        return default_atoms(environ, status, getattr(resp, "sent", None), self.now())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
@@ -71,10 +58,37 @@ class ReceiverLogger(Logger):
         return atoms
 
     def _get_user(self, environ):
-        # gunicorn takes everything before ':' (or the whole value, when there is none,
-        # which may be a password or a key); only a real user name is logged here.
-        creds = parse_basic_auth(environ.get("HTTP_AUTHORIZATION"))
-        return creds[0] or None if creds else None
+        return _basic_user(environ)
+
+
+def _basic_user(environ):
+    # gunicorn takes everything before ':' (or the whole value, when there is none,
+    # which may be a password or a key); only a real user name is logged here.
+    creds = parse_basic_auth(environ.get("HTTP_AUTHORIZATION"))
+    return creds[0] or None if creds else None
+
+
+def default_atoms(environ, status, sent, now):
+    """The atoms of gunicorn's default format, masked as :meth:`ReceiverLogger.atoms` masks
+    them and escaped as gunicorn's ``SafeAtoms`` escapes them."""
+    atoms = {
+        "h": environ.get("REMOTE_ADDR", "-"),
+        "l": "-",
+        "u": _basic_user(environ) or "-",
+        "t": now,
+        "r": "%s %s %s" % (environ.get("REQUEST_METHOD"), mask_query(environ.get("RAW_URI") or ""), environ.get("SERVER_PROTOCOL")),
+        "s": status,
+        "b": str(sent) if sent is not None else "-",
+        "f": mask_url(environ.get("HTTP_REFERER", "-")),
+        "a": environ.get("HTTP_USER_AGENT", "-"),
+    }
+    return {key: value.replace('"', '\\"') if isinstance(value, str) else value for key, value in atoms.items()}
+
+
+def access_line(environ, status, sent, when):
+    """The line gunicorn's default format would write for this request (for the granian front)."""
+    now = time.strftime("[%d/%b/%Y:%H:%M:%S %z]", time.localtime(when))
+    return AccessLogFormat.default % default_atoms(environ, status, sent, now)
 
 
 class DevRequestHandler(WSGIRequestHandler):

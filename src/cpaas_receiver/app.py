@@ -33,6 +33,10 @@ from .verification import IncomingRequest, Outcome, evaluate
 SENSITIVE_HEADERS = {"cookie", "proxy-authorization", "set-cookie"}
 DRAIN_FACTOR = 8  # read and discard up to this many times the limit before answering 413
 BODY_TIMEOUT = 10.0  # seconds a client may take to send its whole body
+# What the buffering front (front.py) says of the body it read, in the WSGI environ.
+FRONT_BODY_SIZE = "cpaas_receiver.body_size"
+FRONT_BODY_INCOMPLETE = "cpaas_receiver.body_incomplete"
+FRONT_BODY_TIMED_OUT = "cpaas_receiver.body_timed_out"
 
 
 def redact_headers(headers, auth_user):
@@ -95,28 +99,40 @@ class BodyRead:
         self.timed_out = False
 
 
+def body_plan(declared, chunked, limit):
+    """How much of a body to read: ``(keep, maximum)`` bytes; ``maximum`` 0 reads nothing.
+
+    Up to ``limit`` + 1 bytes are kept (one more tells a body over the limit). A body
+    declared over the limit is drained, not kept, up to DRAIN_FACTOR times the limit;
+    beyond that it is not read at all. A chunked body is read up to its end or the drain limit.
+    """
+    if declared is None and not chunked:
+        return 0, 0  # no body (werkzeug's rule for a request without a length)
+    if declared is not None and declared > limit:
+        return 0, declared if declared <= limit * DRAIN_FACTOR else 0
+    return limit + 1, limit * DRAIN_FACTOR if declared is None else declared
+
+
 def _read_body(request, limit, body_timeout):
     """Read the request body from the server's stream, keeping at most ``limit`` bytes.
 
     Over the limit the body is drained (up to DRAIN_FACTOR times the limit) and not kept.
     A body that ends before its Content-Length or its last chunk, or that does not
     arrive within ``body_timeout`` seconds, is incomplete: it is never handed to the
-    checks as if it were the whole body.
+    checks as if it were the whole body. Under the buffering front (front.py) the body
+    is already in memory and the front says how it ended; under gunicorn the read here
+    is bounded by the watchdog.
     """
     result = BodyRead()
     environ = request.environ
     stream = environ["wsgi.input"]
     declared = request.content_length
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    if declared is None and not chunked:
-        return result  # no body (werkzeug's rule for a request without a length)
-    expected = declared  # None for a chunked body: read up to its end (or the drain limit)
-    keep = limit + 1
-    if declared is not None and declared > limit:
-        result.too_large = True
-        keep = 0
-        expected = declared if declared <= limit * DRAIN_FACTOR else 0
-    maximum = limit * DRAIN_FACTOR if expected is None else expected
+    keep, maximum = body_plan(declared, chunked, limit)
+    if maximum == 0 and (declared is None or declared <= limit):
+        return result
+    result.too_large = declared is not None and declared > limit
+    expected = declared if declared is not None and maximum else None
     parts = []
     sock = environ.get("gunicorn.socket")  # gunicorn hands the application the connection's socket
     watch = WATCHDOG.watch(sock, body_timeout) if sock is not None else None
@@ -133,7 +149,10 @@ def _read_body(request, limit, body_timeout):
     finally:
         if watch is not None:
             WATCHDOG.cancel(watch)
-    if watch is not None and watch.expired:
+    result.size = environ.get(FRONT_BODY_SIZE, result.size)  # the front counted what it read but did not keep
+    if environ.get(FRONT_BODY_INCOMPLETE):
+        result.incomplete = "the body ended before it was complete (%s)" % environ[FRONT_BODY_INCOMPLETE]
+    if (watch is not None and watch.expired) or environ.get(FRONT_BODY_TIMED_OUT):
         result.timed_out = True
         result.incomplete = "the body did not arrive within %g s (%d bytes arrived)" % (body_timeout, result.size)
     if result.incomplete is None and expected and result.size < expected:

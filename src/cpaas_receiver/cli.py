@@ -1,15 +1,17 @@
-"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH|URL] [--workers N] [--threads N] [--body-timeout S] [--dev-server]``
+"""``cpaas-receiver --config FILE [--host H] [--port N] [--db PATH|URL] [--server granian|gunicorn] [--workers N] [--threads N]``
+``[--body-timeout S] [--dev-server]``
 
-Serves the receiver with gunicorn (through its Python API); Flask's development
-server runs only with ``--dev-server``. The event store is ``--db``, else
-``CPAAS_RECEIVER_DATABASE``, else ``database`` in the config: a SQLite file, or a
+Serves the receiver with granian (the default) or gunicorn, through their Python APIs;
+Flask's development server runs only with ``--dev-server``. The event store is ``--db``,
+else ``CPAAS_RECEIVER_DATABASE``, else ``database`` in the config: a SQLite file, or a
 ``postgresql://`` URL (shown with its password masked).
 
-gunicorn's threaded workers (``gthread``): a client that trickles its body holds one
-thread of one worker (for ``--body-timeout`` seconds at most), not a whole worker, so
-slow clients cannot starve the others; and with SQLite the threads of a worker share
-one group commit (see store.py), which is where the receiver's speed comes from
-(PostgreSQL has no group commit: store_postgres.py serialises inserts with an advisory lock).
+granian (front.py): HTTP in Rust, each body read in the event loop before a thread of the
+worker's pool runs the app, so a slow client holds a coroutine, never a thread. gunicorn's
+threaded workers (``gthread``, ``--server gunicorn``): a client that trickles its body holds one
+thread of one worker (for ``--body-timeout`` seconds at most). Either way, with SQLite the
+threads of a worker share one group commit (see store.py); PostgreSQL has no group commit
+(store_postgres.py serialises inserts with an advisory lock).
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from .database import DATABASE_ENV, choose_database, is_postgres_url, mask_datab
 from .store import StoreError
 
 DEFAULT_DB = "cpaas-receiver.db"
-DEFAULT_THREADS = 64
+SERVERS = ("granian", "gunicorn")
+# granian's threads only run the app (bodies are read before, in the event loop): 16 keep
+# both cores busy and the group commit full. gunicorn's threads also wait for bodies, so it
+# needs one per slow client it should outlast.
+DEFAULT_THREADS = {"granian": 16, "gunicorn": 64}
 
 
 def build_parser():
@@ -34,12 +40,15 @@ def build_parser():
     parser.add_argument("--port", type=int, default=8780, help="port to listen on (default 8780)")
     parser.add_argument("--db", help="event store: a SQLite file or a postgresql:// URL (default: $%s, else 'database' from the config,"
                         " else ./%s)" % (DATABASE_ENV, DEFAULT_DB))
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                        help="threads per worker: requests served at once by each (default %d)" % DEFAULT_THREADS)
+    parser.add_argument("--server", choices=SERVERS, default=SERVERS[0],
+                        help="HTTP server: granian (default; slow clients wait in its event loop) or gunicorn (threaded workers)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--threads", type=int,
+                        help="threads per worker: requests the application handles at once in each (default %(granian)d with granian,"
+                        " %(gunicorn)d with gunicorn)" % DEFAULT_THREADS)
     parser.add_argument("--body-timeout", type=float, default=BODY_TIMEOUT,
                         help="seconds a client may take to send a request body before it is refused 408 (default %g)" % BODY_TIMEOUT)
-    parser.add_argument("--access-log", default="-", help="gunicorn access log file ('-' for stderr, default)")
+    parser.add_argument("--access-log", default="-", help="access log file ('-' for stderr, default)")
     parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of gunicorn")
     parser.add_argument("--check-config", action="store_true", help="validate the configuration and exit")
     return parser
@@ -74,6 +83,22 @@ def serve_gunicorn(app, host, port, workers, access_log, threads=None):
     ReceiverApplication().run()
 
 
+def serve_granian(config_path, database, args):
+    """Serve the buffering front (front.py) with granian: ``args.workers`` processes, each
+    building its own app from the settings passed in its environment."""
+    from granian import Granian
+
+    from . import front
+
+    os.environ.update({
+        front.ENV_CONFIG: os.path.abspath(config_path), front.ENV_DATABASE: database,
+        front.ENV_BODY_TIMEOUT: repr(args.body_timeout), front.ENV_THREADS: str(args.threads),
+        front.ENV_ACCESS_LOG: args.access_log,
+    })
+    Granian("cpaas_receiver.front:application", factory=True, address=args.host, port=args.port, interface="rsgi",
+            workers=args.workers, http="1", log_access=False).serve()
+
+
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
@@ -86,6 +111,8 @@ def main(argv=None):
     if args.check_config:
         print("configuration OK: %d endpoint(s), database %s" % (len(config.endpoints), shown))
         return 0
+    if args.threads is None:
+        args.threads = DEFAULT_THREADS[args.server]
     if args.threads < 1 or args.workers < 1 or args.body_timeout <= 0:
         print("cpaas-receiver: --workers and --threads must be at least 1, --body-timeout greater than 0", file=sys.stderr)
         return 2
@@ -99,8 +126,11 @@ def main(argv=None):
         from .accesslog import DevRequestHandler
 
         app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True, request_handler=DevRequestHandler)
-    else:
+    elif args.server == "gunicorn":
         serve_gunicorn(app, args.host, args.port, args.workers, args.access_log, threads=args.threads)
+    else:
+        app.store.close()  # each granian worker opens its own
+        serve_granian(args.config, database, args)
     return 0
 
 
