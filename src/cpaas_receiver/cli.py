@@ -27,6 +27,7 @@ from .store import StoreError
 
 DEFAULT_DB = "cpaas-receiver.db"
 SERVERS = ("granian", "gunicorn")
+HEADER_BUFFER_BYTES = 64 * 1024
 # granian's threads only run the app (bodies are read before, in the event loop): 16 keep
 # both cores busy and the group commit full. gunicorn's threads also wait for bodies, so it
 # needs one per slow client it should outlast.
@@ -87,6 +88,7 @@ def serve_granian(config_path, database, args):
     """Serve the buffering front (front.py) with granian: ``args.workers`` processes, each
     building its own app from the settings passed in its environment."""
     from granian import Granian
+    from granian.http import HTTP1Settings
 
     from . import front
 
@@ -96,7 +98,9 @@ def serve_granian(config_path, database, args):
         front.ENV_ACCESS_LOG: args.access_log,
     })
     Granian("cpaas_receiver.front:application", factory=True, address=args.host, port=args.port, interface="rsgi",
-            workers=args.workers, http="1", log_access=False).serve()
+            workers=args.workers, http="1", log_access=False,
+            # request line and headers together: 64 KiB (granian's default, 408 KiB, let one event store that much)
+            http1_settings=HTTP1Settings(max_buffer_size=HEADER_BUFFER_BYTES)).serve()
 
 
 def main(argv=None):
