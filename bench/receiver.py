@@ -1,6 +1,7 @@
 """Receiver load: sustained events per second and latency (p50, p99) under concurrent load
 with wrk on loopback, against the receiver served as the callback_receiver role serves it
-(``cpaas-receiver``: gunicorn, 2 threaded workers), each figure as a ratio to a bare Flask
+(``cpaas-receiver``: granian, 2 workers), and, for comparison, the same receiver under
+gunicorn's threaded workers (``--server gunicorn``), each figure as a ratio to a bare Flask
 app answering 204 under gunicorn with 2 sync workers (the receiver's own serve function),
 measured in the same run: every round runs the bare app and then each variant, and the
 figures are the medians over the rounds, so a machine whose load changes between rounds
@@ -9,8 +10,9 @@ their bodies, and the database growth per million events, extrapolated from the 
 the runs stored.
 
 Variants: no checks (a generic endpoint), basic auth, basic auth plus the Twilio
-signature check, and basic auth on an endpoint added through the API (whose password is
-stored as a PBKDF2 hash; a password verified once is remembered by a keyed hash).
+signature check, basic auth on an endpoint added through the API (whose password is
+stored as a PBKDF2 hash; a password verified once is remembered by a keyed hash), the
+Telnyx Ed25519 signature, and basic auth under gunicorn. The trickling probe runs against both servers.
 
 Beside the medians: the spread over the rounds (lowest and highest), the CPU time the
 server's processes spent per answered request (from /proc: what a variant costs, which
@@ -42,6 +44,7 @@ from common import BIN, RESULTS, free_port, markdown_table, wait_for, write_resu
 
 ADMIN = "bench-admin-token"
 BARE = "bare Flask app (204)"
+GUNICORN = "receiver under gunicorn (--server gunicorn), basic auth"
 USER, PASSWORD = "bench", "bench-password"
 SIGNING = "bench-signing-secret"
 PARAMS = {
@@ -241,7 +244,7 @@ def main(argv=None):
     parser.add_argument("--tricklers", type=int, default=50, help="clients trickling bodies during the latency probe (default 50)")
     parser.add_argument("--probes", type=int, default=100, help="normal callbacks sent during the latency probe (default 100)")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of both servers (the role's default: 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes of every server (the role's default: 2)")
     parser.add_argument("--receiver-threads", type=int, help="threads per receiver worker (default: cpaas-receiver's own default)")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
@@ -253,7 +256,7 @@ def main(argv=None):
 
     telnyx_key, telnyx_public = telnyx_signing.generate_key_pair()
     workdir = Path(tempfile.mkdtemp(prefix="cpaas-bench-receiver-"))
-    port, bare_port = free_port(), free_port()
+    port, bare_port, gunicorn_port = free_port(), free_port(), free_port()
     config = {"admin_token": ADMIN, "endpoints": [
         {"path": "/generic", "provider": "generic", "methods": ["POST"]},
         {"path": "/basic", "provider": "generic", "methods": ["POST"], "basic_auth": {"username": USER, "password": PASSWORD}},
@@ -276,14 +279,19 @@ def main(argv=None):
         # One signature for the whole run: its timestamp stays within Telnyx's 300 s as long as the run does.
         ("receiver, Telnyx Ed25519 signature", base + "/telnyx/events",
          telnyx_signing.sign_headers(telnyx_key, urlencode(PARAMS).encode("utf-8"))),
+        (GUNICORN, "http://127.0.0.1:%d/basic" % gunicorn_port, {"Authorization": basic_header()}),
     ]
     results = {}
-    receiver_cmd = [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(port),
-                    "--db", str(db), "--workers", str(args.workers)] + (["--threads", str(args.receiver_threads)] if args.receiver_threads else [])
+    def receiver_cmd(server, server_port, database):
+        return [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(server_port),
+                "--db", str(database), "--workers", str(args.workers), "--server", server,
+                "--access-log", str(workdir / ("access-%s.log" % server))] + (["--threads", str(args.receiver_threads)] if args.receiver_threads else [])
     bare_cmd = [sys.executable, str(bare_script), str(bare_port), str(args.workers)]
     load_before = os.getloadavg()
-    with Server(bare_cmd, bare_port, workdir / "bare.log") as bare_server, Server(receiver_cmd, port, workdir / "receiver.log") as receiver_server:
-        server_of = {bare_port: bare_server.proc.pid, port: receiver_server.proc.pid}
+    with Server(bare_cmd, bare_port, workdir / "bare.log") as bare_server, \
+            Server(receiver_cmd("granian", port, db), port, workdir / "receiver.log") as receiver_server, \
+            Server(receiver_cmd("gunicorn", gunicorn_port, workdir / "gunicorn.db"), gunicorn_port, workdir / "gunicorn.log") as gunicorn_server:
+        server_of = {BARE: bare_server.proc.pid, GUNICORN: gunicorn_server.proc.pid}
         added = requests.post(base + "/api/endpoints", headers={"Authorization": "Bearer " + ADMIN}, timeout=10,
                               json={"path": "/added", "provider": "generic", "methods": ["POST"],
                                     "basic_auth": {"username": USER, "password": PASSWORD}})
@@ -297,12 +305,15 @@ def main(argv=None):
             for label, url, headers in variants:
                 print("wrk round %d/%d: %s (%ds, %d connections)" % (number + 1, args.rounds, label, args.seconds, args.connections), flush=True)
                 rounds[label].append(run_wrk(wrk, url, headers, args.seconds, args.connections, args.threads, workdir,
-                                             server_of[bare_port if label == BARE else port]))
+                                             server_of.get(label, receiver_server.proc.pid)))
                 time.sleep(0.5)
         for label, runs in rounds.items():
             results[label] = summarise(runs, rounds[BARE])
         print("latency of normal callbacks while %d clients trickle their bodies" % args.tricklers, flush=True)
         slow = trickle_latency(port, base + "/basic", {"Authorization": basic_header()}, args.tricklers, args.probes)
+        print("the same against the receiver under gunicorn", flush=True)
+        slow_gunicorn = trickle_latency(gunicorn_port, "http://127.0.0.1:%d/basic" % gunicorn_port, {"Authorization": basic_header()},
+                                        args.tricklers, args.probes)
     load_after = os.getloadavg()
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -321,22 +332,24 @@ def main(argv=None):
               "megabytes_per_million_events": per_event * 1e6 / 1e6 if per_event else None, "extrapolated": True}
     for row in results.values():
         row.pop("raw", None)
-    write_results("receiver", {"settings": vars(args), "results": results, "database": growth, "trickling": slow,
+    write_results("receiver", {"settings": vars(args), "results": results, "database": growth, "trickling": slow, "trickling_gunicorn": slow_gunicorn,
                                "load_average_before": load_before, "load_average_after": load_after},
                   markdown_table(["variant", "events/s", "× bare", "× bare, lowest–highest round", "p50 ms", "p99 ms",
                                   "p99 ms, lowest–highest round", "p99 × bare", "server CPU ms/request", "non-2xx", "socket errors"], rows),
                   notes=["wrk on loopback, %d threads, %d connections, %ds per variant and round, %d rounds alternated; medians over the rounds, "
-                         "each ratio taken against the bare app of the same round. gunicorn %d workers for both: sync for the bare app, "
-                         "threaded (cpaas-receiver's default) for the receiver."
+                         "each ratio taken against the bare app of the same round. %d workers for every server: gunicorn's sync workers for the bare app, "
+                         "granian (cpaas-receiver's default) for the receiver, gunicorn's threaded workers for the gunicorn variant."
                          % (args.threads, args.connections, args.seconds, args.rounds, args.workers),
                          "Load average (1, 5, 15 min) before: %.2f %.2f %.2f; after: %.2f %.2f %.2f, on %d CPUs."
                          % (*load_before, *load_after, os.cpu_count()),
-                         "Server CPU ms/request: user plus system time of the server's processes (gunicorn's master and workers) "
+                         "Server CPU ms/request: user plus system time of the server's processes (the master and its workers) "
                          "during a wrk run, divided by the requests answered in it (median over the rounds). The bare app's "
                          "sync workers close each connection, so its figure includes a connection per request.",
                          "While %d clients trickled their bodies (one byte every 0.5 s), %d normal basic-auth callbacks, one after the other: "
-                         "p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d of them answered 2xx."
-                         % (slow["tricklers"], slow["requests"], slow["p50_ms"], slow["p99_ms"], slow["max_ms"], slow["answered"]),
+                         "p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d of them answered 2xx (granian). Under gunicorn: p50 %.1f ms, "
+                         "p99 %.1f ms, max %.1f ms; %d answered 2xx."
+                         % (slow["tricklers"], slow["requests"], slow["p50_ms"], slow["p99_ms"], slow["max_ms"], slow["answered"],
+                            slow_gunicorn["p50_ms"], slow_gunicorn["p99_ms"], slow_gunicorn["max_ms"], slow_gunicorn["answered"]),
                          "wrk caps latency at its 2 s timeout: a variant whose requests time out shows them as socket errors.",
                          "Each event is a Twilio-shaped form POST of %d bytes." % len("&".join("%s=%s" % kv for kv in PARAMS.items())),
                          "Database growth: %d events stored in %.1f MB (after a WAL checkpoint): about %.0f bytes per event, "
