@@ -4,7 +4,7 @@ receivers sharing one PostgreSQL database, each as a ratio to SQLite measured in
 events for each store, extrapolated from the events the runs stored.
 
 Every receiver is served as the callback_receiver role serves it (``cpaas-receiver``:
-gunicorn, 2 threaded workers of 64 threads; on SQLite the threads of a worker share a group
+granian, 2 workers of 16 application threads; on SQLite the threads of a worker share a group
 commit, on PostgreSQL every insert is its own commit) on a generic endpoint (no checks), so the difference is the
 store. PostgreSQL is a throwaway server on loopback (the tests' ``postgres_server``:
 Debian's binaries, initdb in a temporary folder, stopped at the end).
@@ -67,7 +67,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3, help="rounds of all variants, alternated (default 3)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per receiver (the role's default: 2)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes per receiver (the role's default: 2)")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -167,7 +167,7 @@ def report(args, runs, storage):
     write_results("receiver_store", {"settings": vars(args), "runs": runs, "medians": medians, "storage": storage}, table, notes=[
         "wrk on loopback, %d threads, %d connections, %ds per run, %d rounds with the variants alternated; medians of the rounds."
         % (args.threads, args.connections, args.seconds, args.rounds),
-        "Every receiver: gunicorn with %d threaded workers (64 threads each), a generic endpoint (no checks), Twilio-shaped form POSTs of %d bytes."
+        "Every receiver: cpaas-receiver's default server (granian) with %d workers (16 application threads each), a generic endpoint (no checks), Twilio-shaped form POSTs of %d bytes."
         % (args.workers, len("&".join("%s=%s" % kv for kv in PARAMS.items()))),
         "Two receivers: one wrk per receiver at the same time, half the connections each; events/s is their sum, p99 the worse"
         " of the two, p50 their mean. Both receivers, the database and wrk share the same CPUs, so this shows the cost of"
