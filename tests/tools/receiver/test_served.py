@@ -8,9 +8,11 @@ not through the receiver.
 
 from __future__ import annotations
 
+import http.client
 import socket
 import sqlite3
 import subprocess
+from urllib.parse import urlencode
 
 import psycopg
 import requests
@@ -143,3 +145,38 @@ def test_dev_server_only_with_the_flag(served_receiver):
         served = served_receiver(server=server)
         assert "Werkzeug" not in server_of(served)
         served.stop()
+
+
+def _post_from(source, served, path, body, headers):
+    """A request sent from the loopback address ``source`` (the whole of 127.0.0.0/8 is this machine)."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()  # headers: case-insensitive
+    finally:
+        conn.close()
+
+
+def test_an_https_proxy_on_loopback_is_believed_and_no_one_else(served_receiver, server):
+    """Behind a TLS proxy on the same machine (127.0.0.1 or ::1), ``X-Forwarded-Proto: https`` makes the
+    URL the provider signed an https one and the page's session cookie Secure; the same header from
+    any other address changes nothing."""
+    served = served_receiver(server=server)
+    params = {"CallSid": "CA77", "CallStatus": "completed"}
+    body = urlencode(params)
+    signed = sig.twilio_signature("12345", "https://hooks.example.com/twilio/status", params)
+    headers = {"Host": "hooks.example.com", "X-Forwarded-Proto": "https", "X-Twilio-Signature": signed,
+               "Content-Type": "application/x-www-form-urlencoded"}
+    status, answer, _body = _post_from("127.0.0.1", served, "/twilio/status", body, headers)
+    event = requests.get(served.url + "/api/events/%s" % answer["X-Receiver-Event-Id"], headers=bearer(), timeout=10).json()
+    assert (status, event["verdict"], event["url"]) == (204, "accepted", "https://hooks.example.com/twilio/status")
+
+    status, answer, _body = _post_from("127.0.0.2", served, "/twilio/status", body, headers)
+    event = requests.get(served.url + "/api/events/%s" % answer["X-Receiver-Event-Id"], headers=bearer(), timeout=10).json()
+    assert (status, event["verdict"], event["url"]) == (403, "bad_signature", "http://hooks.example.com/twilio/status")
+    assert event["remote_addr"] == "127.0.0.2"  # the request did come from the other address
+
+    login = requests.get(served.url + "/ui/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+    plain = requests.get(served.url + "/ui/login", timeout=10)
+    assert "; Secure" in login.headers["Set-Cookie"] and "Secure" not in plain.headers["Set-Cookie"]
