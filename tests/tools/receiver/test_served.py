@@ -180,3 +180,18 @@ def test_an_https_proxy_on_loopback_is_believed_and_no_one_else(served_receiver,
     login = requests.get(served.url + "/ui/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
     plain = requests.get(served.url + "/ui/login", timeout=10)
     assert "; Secure" in login.headers["Set-Cookie"] and "Secure" not in plain.headers["Set-Cookie"]
+
+
+def test_a_chunked_request_to_the_api_is_read_whole(served_receiver, server):
+    """The API and the page are Flask's: a body without Content-Length (chunked) reaches them whole
+    on both servers (werkzeug reads such a body only when the server says the stream is terminated)."""
+    served = served_receiver(server=server)
+
+    def chunks():
+        yield b'{"path": "/chunked-later", '
+        yield b'"provider": "generic"}'
+
+    created = requests.post(served.url + "/api/endpoints", data=chunks(), timeout=10,
+                            headers=dict(bearer(), **{"Content-Type": "application/json"}))
+    assert created.status_code == 201, created.text
+    assert requests.post(served.url + "/chunked-later", data=b"x", timeout=10).status_code == 200
