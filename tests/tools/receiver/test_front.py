@@ -143,8 +143,14 @@ def receiver_front(tmp_path):
     """The front around the receiver's app (SQLite), as a granian worker builds it."""
     app = create_app(config_from_dict(base_config(max_body_bytes=LIMIT), environ={}), str(tmp_path / "events.db"))
     app.config["RECEIVER_BODY_TIMEOUT"] = 0.2
-    front = BufferingFront(app, LIMIT, body_timeout=0.2, threads=2, access_log=ListLog())
-    front.app = app
+    kept = []  # the body the front handed over, per request
+
+    def keeping(environ, start_response):
+        kept.append(environ["wsgi.input"].getvalue())
+        return app(environ, start_response)
+
+    front = BufferingFront(keeping, LIMIT, body_timeout=0.2, threads=2, access_log=ListLog())
+    front.app, front.kept = app, kept
     yield front
     front.pool.shutdown()
     app.store.close()
@@ -372,19 +378,11 @@ def test_a_body_cut_short_of_its_length_is_incomplete(receiver_front):
     assert "sent 3 of the 10 bytes" in event["checks"]["size"]["detail"]
 
 
-def test_a_body_over_the_limit_is_drained_not_kept(receiver_front, monkeypatch):
-    kept = []
-    real = receiver_front.wsgi_app
-
-    def spy(environ, start_response):
-        kept.append(environ["wsgi.input"].getvalue())
-        return real(environ, start_response)
-
-    monkeypatch.setattr(receiver_front, "wsgi_app", spy)
+def test_a_body_over_the_limit_is_drained_not_kept(receiver_front):
     declared = 3 * LIMIT
     protocol = FakeProtocol([b"A" * LIMIT] * 3 + [b""])
     response = run(receiver_front, FakeScope("POST", "/generic", headers=[("Content-Length", str(declared))]), protocol)
-    assert kept == [b""] and protocol.pulled == 3
+    assert receiver_front.kept == [b""] and protocol.pulled == 3
     event = event_of(receiver_front, response)
     assert (response[0], event["verdict"], event["body_stored"], event["body_size"]) == (413, "too_large", False, declared)
 
@@ -393,6 +391,7 @@ def test_a_chunked_body_is_read_up_to_the_drain_limit_only(receiver_front):
     endless = FakeProtocol([b"B" * 512] * (4 * DRAIN_FACTOR * LIMIT // 512))
     response = run(receiver_front, FakeScope("POST", "/generic", headers=[("Transfer-Encoding", "chunked")]), endless)
     assert endless.pulled == DRAIN_FACTOR * LIMIT // 512  # then no more is read
+    assert receiver_front.kept == [b"B" * (LIMIT + 1)]  # one byte more than the limit tells it is over
     assert response[0] == 413 and event_of(receiver_front, response)["verdict"] == "too_large"
 
 
