@@ -61,6 +61,9 @@ class BufferingFront:
             "GATEWAY_INTERFACE": "CGI/1.1", "SCRIPT_NAME": "", "SERVER_SOFTWARE": "granian (cpaas-receiver)",
             "wsgi.errors": sys.stderr, "wsgi.multiprocess": True, "wsgi.multithread": True, "wsgi.run_once": False,
             "wsgi.version": (1, 0),
+            # The body is in memory and ends where it ends: without this werkzeug hands Flask
+            # (the API, the page) an empty body for a request without Content-Length (chunked).
+            "wsgi.input_terminated": True,
         }
 
     async def __rsgi__(self, scope, protocol):
@@ -90,6 +93,10 @@ class BufferingFront:
             "wsgi.url_scheme": scope.scheme,
         })
         for name, value in scope.headers.items():
+            if "_" in name:
+                # X_Forwarded_Proto would land on X-Forwarded-Proto's key: dropped, as gunicorn's
+                # header_map=drop does, so a client cannot pass for the proxy or mix into its value.
+                continue
             if name == "content-type":
                 key = "CONTENT_TYPE"
             elif name == "content-length":

@@ -1,9 +1,10 @@
 """Fixtures of the callback receiver's tests.
 
 ``receiver`` builds the Flask app from a config dict and gives a test client;
-``served_receiver`` runs the real command (gunicorn) on a free loopback port. Both run
-once per event store (the ``database`` fixture: SQLite, and PostgreSQL on a throwaway
-server).
+``served_receiver`` runs the real command on a free loopback port (granian, its default,
+unless ``server=`` names one of ``SERVERS``; tests of what the HTTP server does take the
+``server`` fixture and run on both). Both run once per event store (the ``database``
+fixture: SQLite, and PostgreSQL on a throwaway server).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cpaas_receiver.config import config_from_dict
 ADMIN_TOKEN = "admin-token-for-tests"
 ROOT = Path(__file__).resolve().parents[3]
 RECEIVER_BIN = Path(sys.executable).with_name("cpaas-receiver")
+SERVERS = ("granian", "gunicorn")  # cpaas-receiver --server: the default first
 
 ENDPOINTS = [
     {"path": "/twilio/voice", "provider": "twilio", "methods": ["POST"],
@@ -94,15 +96,16 @@ def free_port():
 
 
 class ServedReceiver:
-    """The real ``cpaas-receiver`` command (gunicorn) on loopback."""
+    """The real ``cpaas-receiver`` command on loopback (``server``: its ``--server``, None for its default)."""
 
-    def __init__(self, workdir, config, database, extra_args=()):
+    def __init__(self, workdir, config, database, extra_args=(), server=None):
         self.workdir = Path(workdir)
         self.config_path = self.workdir / "receiver.yml"
         self.config_path.write_text(yaml.safe_dump(config))
         self.database = database
         self.db = Path(database) if "://" not in database else None  # the SQLite file
-        self.extra_args = list(extra_args)
+        self.extra_args = list(extra_args) + (["--server", server] if server else [])
+        self.server = server
         self.proc = None
         self.port = None
         self.log = self.workdir / "receiver.log"
@@ -145,12 +148,18 @@ class ServedReceiver:
         self.proc = None
 
 
+@pytest.fixture(params=SERVERS)
+def server(request):
+    """The HTTP server of a test whose promise depends on it: each test runs on both."""
+    return request.param
+
+
 @pytest.fixture
 def served_receiver(tmp_path, database):
     started = []
 
-    def start(config=None, extra_args=()):
-        served = ServedReceiver(tmp_path, config or base_config(), database, extra_args)
+    def start(config=None, extra_args=(), server=None):
+        served = ServedReceiver(tmp_path, config or base_config(), database, extra_args, server)
         started.append(served)
         return served.start()
 

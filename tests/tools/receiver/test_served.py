@@ -1,19 +1,26 @@
-"""The real command: gunicorn on loopback, events surviving a restart, WAL, hostile bodies over HTTP.
+"""The real command: granian by default, gunicorn with ``--server gunicorn``, events surviving a restart,
+WAL, hostile bodies over HTTP.
 
-Each test runs on both stores (SQLite, PostgreSQL); what the store holds is read with
-the database's own client, not through the receiver.
+Each test runs on both stores (SQLite, PostgreSQL), and where the HTTP server matters on both
+servers (the ``server`` fixture); what the store holds is read with the database's own client,
+not through the receiver.
 """
 
 from __future__ import annotations
 
+import http.client
+import socket
 import sqlite3
 import subprocess
+from urllib.parse import urlencode
 
 import psycopg
 import requests
 from cpaas_module_utils.webhooks import signatures as sig
 
 from .conftest import RECEIVER_BIN, base_config, bearer
+
+SERVER_HEADER = {"granian": "granian", "gunicorn": "gunicorn"}  # what each server names itself
 
 ENTITY_BOMB = (
     b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
@@ -22,9 +29,17 @@ ENTITY_BOMB = (
 )
 
 
-def test_served_by_gunicorn_and_events_survive_a_restart(served_receiver):
-    served = served_receiver()
-    assert requests.get(served.url + "/healthz", timeout=10).headers["Server"].startswith("gunicorn")
+def server_of(served):
+    return requests.get(served.url + "/healthz", timeout=10).headers.get("Server", "")
+
+
+def test_granian_serves_by_default(served_receiver):
+    assert server_of(served_receiver()) == SERVER_HEADER["granian"]
+
+
+def test_served_and_events_survive_a_restart(served_receiver, server):
+    served = served_receiver(server=server)
+    assert server_of(served).startswith(SERVER_HEADER[server])
     url = served.url + "/twilio/voice"
     params = {"CallSid": "CA42", "CallStatus": "ringing"}
     headers = {"X-Twilio-Signature": sig.twilio_signature("12345", url, params)}
@@ -45,6 +60,7 @@ def test_served_by_gunicorn_and_events_survive_a_restart(served_receiver):
 
     served.stop()
     served.start()
+    assert server_of(served).startswith(SERVER_HEADER[server])
     events = requests.get(served.url + "/api/events", headers=bearer(), timeout=10).json()["events"]
     assert [(e["id"], e["verdict"]) for e in events[:2]] == [(event_id, "accepted"), (event_id - 1, "unauthorized")]
 
@@ -66,9 +82,9 @@ def test_endpoints_added_through_the_api_survive_a_restart(served_receiver):
         assert len(rows) == 1 and "/later" in rows[0][0] and "b-secret" not in rows[0][0]
 
 
-def test_oversized_and_hostile_bodies_over_http(served_receiver):
+def test_oversized_and_hostile_bodies_over_http(served_receiver, server):
     config = base_config(max_body_bytes=64 * 1024)
-    served = served_receiver(config)
+    served = served_receiver(config, server=server)
     big = requests.post(served.url + "/generic", data=b"A" * (200 * 1024), timeout=10)
     assert big.status_code == 413
     bomb = requests.post(served.url + "/generic", data=ENTITY_BOMB, headers={"Content-Type": "application/xml"}, timeout=10)
@@ -79,8 +95,8 @@ def test_oversized_and_hostile_bodies_over_http(served_receiver):
     assert stored["body_text"].encode() == ENTITY_BOMB  # stored as sent, never expanded
 
 
-def test_chunked_oversized_body_is_refused(served_receiver):
-    served = served_receiver(base_config(max_body_bytes=1024))
+def test_chunked_oversized_body_is_refused(served_receiver, server):
+    served = served_receiver(base_config(max_body_bytes=1024), server=server)
 
     def chunks():
         for _chunk in range(8):
@@ -88,6 +104,26 @@ def test_chunked_oversized_body_is_refused(served_receiver):
 
     response = requests.post(served.url + "/generic", data=chunks(), timeout=10)
     assert response.status_code == 413
+    event = requests.get(served.url + "/api/events/%s" % response.headers["X-Receiver-Event-Id"], headers=bearer(), timeout=10).json()
+    assert (event["verdict"], event["body_stored"], event["body_size"]) == ("too_large", False, 4096)
+
+
+def test_a_body_declared_far_over_the_limit_is_refused_without_waiting_for_it(served_receiver, server):
+    """Over DRAIN_FACTOR times the limit the body is not read at all: the 413 comes at once,
+    not after the body deadline (a minute here), although the client sends almost nothing."""
+    served = served_receiver(base_config(max_body_bytes=1024), extra_args=["--body-timeout", "60"], server=server)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=20) as sock:
+        sock.sendall(b"POST /generic HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\nfirst bytes")
+        answer = b""
+        while True:  # up to the end: the rest of the body is never read, so the connection must close
+            chunk = sock.recv(4096)  # a receiver that waited for the body would time out here
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert answer.count(b"HTTP/1.") == 1  # one answer, then the end of the connection
+    event = requests.get(served.url + "/api/events", headers=bearer(), timeout=10).json()["events"][0]
+    assert (event["verdict"], event["status"], event["body_stored"], event["body_size"]) == ("too_large", 413, False, 10000000)
 
 
 def test_admin_token_from_the_environment_wins(tmp_path):
@@ -106,5 +142,57 @@ def test_dev_server_only_with_the_flag(served_receiver):
     assert response.status_code == 200
     assert "Werkzeug" in response.headers.get("Server", "")
     served.stop()
-    served = served_receiver()
-    assert requests.get(served.url + "/healthz", timeout=10).headers["Server"].startswith("gunicorn")
+    for server in (None, "gunicorn"):
+        served = served_receiver(server=server)
+        assert "Werkzeug" not in server_of(served)
+        served.stop()
+
+
+def _post_from(source, served, path, body, headers):
+    """A request sent from the loopback address ``source`` (the whole of 127.0.0.0/8 is this machine)."""
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()  # headers: case-insensitive
+    finally:
+        conn.close()
+
+
+def test_an_https_proxy_on_loopback_is_believed_and_no_one_else(served_receiver, server):
+    """Behind a TLS proxy on the same machine (127.0.0.1 or ::1), ``X-Forwarded-Proto: https`` makes the
+    URL the provider signed an https one and the page's session cookie Secure; the same header from
+    any other address changes nothing."""
+    served = served_receiver(server=server)
+    params = {"CallSid": "CA77", "CallStatus": "completed"}
+    body = urlencode(params)
+    signed = sig.twilio_signature("12345", "https://hooks.example.com/twilio/status", params)
+    headers = {"Host": "hooks.example.com", "X-Forwarded-Proto": "https", "X-Twilio-Signature": signed,
+               "Content-Type": "application/x-www-form-urlencoded"}
+    status, answer, _body = _post_from("127.0.0.1", served, "/twilio/status", body, headers)
+    event = requests.get(served.url + "/api/events/%s" % answer["X-Receiver-Event-Id"], headers=bearer(), timeout=10).json()
+    assert (status, event["verdict"], event["url"]) == (204, "accepted", "https://hooks.example.com/twilio/status")
+
+    status, answer, _body = _post_from("127.0.0.2", served, "/twilio/status", body, headers)
+    event = requests.get(served.url + "/api/events/%s" % answer["X-Receiver-Event-Id"], headers=bearer(), timeout=10).json()
+    assert (status, event["verdict"], event["url"]) == (403, "bad_signature", "http://hooks.example.com/twilio/status")
+    assert event["remote_addr"] == "127.0.0.2"  # the request did come from the other address
+
+    login = requests.get(served.url + "/ui/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+    plain = requests.get(served.url + "/ui/login", timeout=10)
+    assert "; Secure" in login.headers["Set-Cookie"] and "Secure" not in plain.headers["Set-Cookie"]
+
+
+def test_a_chunked_request_to_the_api_is_read_whole(served_receiver, server):
+    """The API and the page are Flask's: a body without Content-Length (chunked) reaches them whole
+    on both servers (werkzeug reads such a body only when the server says the stream is terminated)."""
+    served = served_receiver(server=server)
+
+    def chunks():
+        yield b'{"path": "/chunked-later", '
+        yield b'"provider": "generic"}'
+
+    created = requests.post(served.url + "/api/endpoints", data=chunks(), timeout=10,
+                            headers=dict(bearer(), **{"Content-Type": "application/json"}))
+    assert created.status_code == 201, created.text
+    assert requests.post(served.url + "/chunked-later", data=b"x", timeout=10).status_code == 200

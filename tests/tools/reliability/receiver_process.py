@@ -1,6 +1,7 @@
-"""The receiver as the callback_receiver role runs it (``cpaas-receiver``: gunicorn, 2 threaded
-workers, SQLite WAL or a PostgreSQL URL) on a free loopback port, in a process group of its own so that a
-test can kill exactly it (master and workers) and nothing else."""
+"""The receiver as the callback_receiver role runs it (``cpaas-receiver``: its default server, granian,
+with 2 worker processes; or ``server="gunicorn"``: 2 threaded gunicorn workers; SQLite WAL or a PostgreSQL
+URL) on a free loopback port, in a process group of its own so that a test can kill exactly it (the main
+process and its workers) and nothing else."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def free_port():
 
 
 class ReceiverProcess:
-    def __init__(self, workdir, config, workers=2, database=None):
+    def __init__(self, workdir, config, workers=2, database=None, server=None):
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.config_path = self.workdir / "receiver.yml"
@@ -33,6 +34,7 @@ class ReceiverProcess:
         self.db = database or str(self.workdir / "events.db")
         self.log = self.workdir / "receiver.log"
         self.workers = workers
+        self.server = server  # None: cpaas-receiver's default, as the role runs it
         self.proc = None
         self.port = None
 
@@ -45,7 +47,8 @@ class ReceiverProcess:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [str(RECEIVER_BIN), "--config", str(self.config_path), "--host", "127.0.0.1", "--port", str(self.port),
-                 "--db", self.db, "--workers", str(self.workers), "--access-log", os.devnull],
+                 "--db", self.db, "--workers", str(self.workers), "--access-log", os.devnull,
+                 *(["--server", self.server] if self.server else [])],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -61,7 +64,7 @@ class ReceiverProcess:
         raise RuntimeError("the receiver did not answer /healthz:\n" + self.log.read_text())
 
     def kill(self, sig=signal.SIGKILL):
-        """Send ``sig`` to the receiver's own process group (the master and its workers)."""
+        """Send ``sig`` to the receiver's own process group (the main process and its workers)."""
         if self.proc is None:
             return
         if self.proc.poll() is None:

@@ -1,8 +1,9 @@
 """Receiver durability: SIGKILL under load loses no event that was answered 2xx.
 
-The receiver runs as the role deploys it (gunicorn, two threaded workers), on each store:
+The receiver runs as the role deploys it (two worker processes), on each server (granian, the default,
+and gunicorn's threaded workers) and each store:
 SQLite in WAL mode with synchronous=FULL (group commit), and PostgreSQL (a throwaway server). Eight clients post events on loopback; once a few hundred
-have been answered, the whole receiver (master and workers) is killed with SIGKILL,
+have been answered, the whole receiver (main process and workers) is killed with SIGKILL,
 mid-request. After a restart on the same database, every event whose client got a 2xx
 answer must be there, with its body, under the id the answer named.
 """
@@ -31,9 +32,9 @@ CONFIG = {
 }
 
 
-@pytest.fixture
-def receiver(tmp_path, database):
-    process = ReceiverProcess(tmp_path / "receiver", CONFIG, database=database).start()
+@pytest.fixture(params=["granian", "gunicorn"])
+def receiver(request, tmp_path, database):
+    process = ReceiverProcess(tmp_path / "receiver", CONFIG, database=database, server=request.param).start()
     yield process
     process.kill()
 

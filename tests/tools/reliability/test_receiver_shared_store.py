@@ -1,8 +1,8 @@
 """Two receivers on one PostgreSQL database: SIGKILL one under load, the other has it all.
 
-Both receivers run as the role deploys them (gunicorn, two threaded workers each) on the
+Both receivers run as the role deploys them (granian, two worker processes each) on the
 same database, as they would behind a load balancer. Eight clients post events to
-both, alternately; once a few hundred have been answered, one receiver (master and
+both, alternately; once a few hundred have been answered, one receiver (main process and
 workers) is killed with SIGKILL mid-request while the clients keep sending to both.
 Then, through the survivor's API alone, every event a client got a 2xx answer for
 (from either receiver) must be there exactly once, with its body, under the id the
