@@ -48,6 +48,33 @@ def _host_and_port(address):
     return host.strip("[]"), port
 
 
+_TIMEOUT = getattr(asyncio, "timeout", None)
+
+
+class _Received:
+    """What arrived of a body so far: kept even when the deadline cuts the reading off."""
+
+    __slots__ = ("parts", "size", "failed")
+
+    def __init__(self):
+        self.parts, self.size, self.failed = [], 0, False
+
+    async def collect(self, protocol, keep, maximum):
+        # granian yields b"" for a chunk that failed (the client went away mid-body)
+        # and b"" again at the end: an empty chunk before the end is a failure.
+        empty = 0
+        async for chunk in protocol:
+            if not chunk:
+                empty += 1
+                continue
+            if self.size < keep:
+                self.parts.append(chunk[:keep - self.size])
+            self.size += len(chunk)
+            if self.size >= maximum:
+                break
+        self.failed = empty > 1
+
+
 class BufferingFront:
     """RSGI application: the body first, in the event loop; then the WSGI app, in a thread."""
 
@@ -110,6 +137,13 @@ class BufferingFront:
             environ["wsgi.url_scheme"] = "https"
         return environ
 
+    async def _within_deadline(self, reading):
+        if _TIMEOUT is not None:  # Python 3.11 and later: no task per request
+            async with _TIMEOUT(self.body_timeout):
+                await reading
+        else:
+            await asyncio.wait_for(reading, self.body_timeout)
+
     async def read_body(self, environ, protocol):
         """Put the body (what the app may keep of it) into ``wsgi.input``, reading no more
         than the app would and for no longer than the body timeout."""
@@ -120,27 +154,15 @@ class BufferingFront:
             declared = None
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         keep, maximum = body_plan(declared, chunked, self.max_body_bytes)
-        parts, size, ended = [], 0, maximum == 0
-        if not ended:
+        received = _Received()
+        if maximum:
             try:
-                async with asyncio.timeout(self.body_timeout):
-                    # granian yields b"" for a chunk that failed (the client went away
-                    # mid-body) and b"" again at the end: an empty chunk before the end is a failure.
-                    empty = 0
-                    async for chunk in protocol:
-                        if not chunk:
-                            empty += 1
-                            continue
-                        if size < keep:
-                            parts.append(chunk[:keep - size])
-                        size += len(chunk)
-                        if size >= maximum:
-                            break
-                    ended = True
-                    if empty > 1 and declared is None:  # with a length, app.py says how much of it came
-                        environ[FRONT_BODY_INCOMPLETE] = "the connection failed after %d bytes of the body" % size
-            except TimeoutError:
+                await self._within_deadline(received.collect(protocol, keep, maximum))
+                if received.failed and declared is None:  # with a length, app.py says how much of it came
+                    environ[FRONT_BODY_INCOMPLETE] = "the connection failed after %d bytes of the body" % received.size
+            except asyncio.TimeoutError:  # TimeoutError itself from Python 3.11 on
                 environ[FRONT_BODY_TIMED_OUT] = True
+        parts, size = received.parts, received.size
         body = b"".join(parts)
         environ["wsgi.input"] = io.BytesIO(body)
         environ[FRONT_BODY_SIZE] = size
