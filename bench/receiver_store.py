@@ -167,7 +167,8 @@ def report(args, runs, storage):
     write_results("receiver_store", {"settings": vars(args), "runs": runs, "medians": medians, "storage": storage}, table, notes=[
         "wrk on loopback, %d threads, %d connections, %ds per run, %d rounds with the variants alternated; medians of the rounds."
         % (args.threads, args.connections, args.seconds, args.rounds),
-        "Every receiver: cpaas-receiver's default server (granian) with %d workers (16 application threads each), a generic endpoint (no checks), Twilio-shaped form POSTs of %d bytes."
+        "Every receiver: cpaas-receiver's default server (granian) with %d workers (16 application threads each), "
+        "a generic endpoint (no checks), Twilio-shaped form POSTs of %d bytes."
         % (args.workers, len("&".join("%s=%s" % kv for kv in PARAMS.items()))),
         "Two receivers: one wrk per receiver at the same time, half the connections each; events/s is their sum, p99 the worse"
         " of the two, p50 their mean. Both receivers, the database and wrk share the same CPUs, so this shows the cost of"

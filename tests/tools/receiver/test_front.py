@@ -38,10 +38,10 @@ from gunicorn.http import wsgi as gunicorn_wsgi
 from gunicorn.http.parser import RequestParser
 from werkzeug.wrappers import Request
 
+from cpaas_receiver import front
 from cpaas_receiver.accesslog import ReceiverLogger, access_line
 from cpaas_receiver.app import DRAIN_FACTOR, FRONT_BODY_INCOMPLETE, FRONT_BODY_SIZE, FRONT_BODY_TIMED_OUT, create_app
 from cpaas_receiver.config import config_from_dict
-from cpaas_receiver import front
 from cpaas_receiver.front import BufferingFront
 
 from .conftest import base_config, basic, bearer, free_port
