@@ -199,7 +199,7 @@ VALIDATION_PLAY = """
         name: callback_receiver
       vars:
         callback_receiver_admin_token: short
-        callback_receiver_server: uwsgi
+        {variable}: {value}
         callback_receiver_create_user: false
         callback_receiver_install_os_packages: false
         callback_receiver_service_manager: none
@@ -213,7 +213,7 @@ VALIDATION_PLAY = """
 def test_an_unknown_server_fails_before_any_task_naming_the_variable_and_choices(tmp_path):
     install_dir = tmp_path / "opt"
     playbook = tmp_path / "bad.yml"
-    playbook.write_text(VALIDATION_PLAY.format(base=tmp_path))
+    playbook.write_text(VALIDATION_PLAY.format(base=tmp_path, variable="callback_receiver_server", value="uwsgi"))
     result = run_playbook(tmp_path, playbook)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
@@ -221,3 +221,27 @@ def test_an_unknown_server_fails_before_any_task_naming_the_variable_and_choices
     assert "Validating arguments against arg spec" in output
     # the first of the role's own tasks never ran, nor anything after it
     assert "Check the variables that argument_specs cannot" not in output and not install_dir.exists()
+
+
+@pytest.mark.parametrize(("variable", "value"), [("callback_receiver_threads", 0), ("callback_receiver_workers", 0),
+                                                 ("callback_receiver_body_timeout", 0)])
+def test_worker_settings_the_receiver_would_refuse_fail_before_anything_is_installed(tmp_path, variable, value):
+    playbook = tmp_path / "bad.yml"
+    playbook.write_text(VALIDATION_PLAY.format(base=tmp_path, variable=variable, value=value))
+    result = run_playbook(tmp_path, playbook)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Check the worker settings" in output and variable in output, output
+    assert "Check the variables that argument_specs cannot" not in output and not (tmp_path / "opt").exists()
+
+
+@pytest.mark.parametrize("threads", [None, 8])
+def test_unset_or_positive_threads_pass_the_worker_check(tmp_path, threads):
+    # a wrong database URL stops the role at its next check, before anything is installed
+    playbook = tmp_path / "ok.yml"
+    playbook.write_text(VALIDATION_PLAY.format(base=tmp_path, variable="callback_receiver_threads", value=json.dumps(threads))
+                        .replace("admin_token: short", "admin_token: role-admin-token\n        callback_receiver_database_url: mysql://x"))
+    result = run_playbook(tmp_path, playbook)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0 and "callback_receiver_database_url must be empty" in output, output
+    assert not (tmp_path / "opt").exists()
