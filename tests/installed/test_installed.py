@@ -125,7 +125,9 @@ def test_the_role_without_a_service_manager(receiver):
     assert recap(first)[1] > 0
     assert recap(second)[1] == 0, "the second run must change nothing:\n" + output(second)
     wait_for(receiver["url"] + "/healthz")
-    assert requests.get(receiver["url"] + "/healthz", timeout=10).json()["status"] == "ok"
+    health = requests.get(receiver["url"] + "/healthz", timeout=10)
+    assert health.json()["status"] == "ok"
+    assert health.headers["Server"] == "granian", "the role's default server is granian"
     # The receiver runs from the installed collection's distribution, not from anything else.
     pip_list = subprocess.run([str(receiver["base"] / "opt" / "venv" / "bin" / "python"), "-m", "pip", "show", "-f",
                                "cpaas-callbacks-tools"], check=True, capture_output=True, text=True).stdout
