@@ -50,7 +50,7 @@ def build_parser():
     parser.add_argument("--body-timeout", type=float, default=BODY_TIMEOUT,
                         help="seconds a client may take to send a request body before it is refused 408 (default %g)" % BODY_TIMEOUT)
     parser.add_argument("--access-log", default="-", help="access log file ('-' for stderr, default)")
-    parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of gunicorn")
+    parser.add_argument("--dev-server", action="store_true", help="use Flask's development server instead of granian or gunicorn")
     parser.add_argument("--check-config", action="store_true", help="validate the configuration and exit")
     return parser
 
