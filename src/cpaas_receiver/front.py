@@ -22,6 +22,7 @@ import io
 import os
 import sys
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
@@ -98,7 +99,13 @@ class BufferingFront:
             return  # no websockets: granian closes the connection
         environ = self.environ(scope)
         await self.read_body(environ, protocol)
-        status, headers, body = await asyncio.get_running_loop().run_in_executor(self.pool, self.run_wsgi, environ)
+        try:
+            status, headers, body = await asyncio.get_running_loop().run_in_executor(self.pool, self.run_wsgi, environ)
+        except Exception:  # noqa: BLE001 - as a WSGI server does: the traceback to the error log, a 500 to the client
+            traceback.print_exc()
+            status, headers, body = 500, [("Content-Type", "text/plain"), ("Connection", "close")], b"Internal Server Error"
+            if self.access_log is not None:
+                self.access_log.write(access_line(environ, status, len(body), time.time()))
         protocol.response_bytes(status, headers, body)
 
     __call__ = __rsgi__
@@ -215,5 +222,5 @@ def application():
     app = create_app(config, os.environ[ENV_DATABASE])
     body_timeout = float(os.environ.get(ENV_BODY_TIMEOUT, BODY_TIMEOUT))
     app.config["RECEIVER_BODY_TIMEOUT"] = body_timeout
-    return BufferingFront(app, config.max_body_bytes, body_timeout=body_timeout, threads=int(os.environ.get(ENV_THREADS, "64")),
+    return BufferingFront(app, config.max_body_bytes, body_timeout=body_timeout, threads=int(os.environ.get(ENV_THREADS, "16")),
                           access_log=AccessLog(os.environ.get(ENV_ACCESS_LOG, "-")))

@@ -355,6 +355,21 @@ def test_the_front_logs_each_request_without_its_secrets(receiver_front):
         assert secret not in line
 
 
+def test_an_application_that_raises_gets_a_500_a_log_line_and_a_traceback(capsys):
+    def failing(environ, start_response):
+        raise RuntimeError("the store is gone")
+
+    front = BufferingFront(failing, LIMIT, body_timeout=0.2, threads=1, access_log=ListLog())
+    try:
+        status, headers, body = run(front, FakeScope("GET", "/generic"), FakeProtocol())
+    finally:
+        front.pool.shutdown()
+    assert (status, body) == (500, b"Internal Server Error") and dict(headers)["Connection"] == "close"
+    (line,) = front.access_log.lines
+    assert '"GET /generic HTTP/1.1" 500 21 ' in line
+    assert "RuntimeError: the store is gone" in capsys.readouterr().err
+
+
 # --- the body ---------------------------------------------------------------------------------
 
 def test_a_whole_body_is_handed_over(bare_front):
