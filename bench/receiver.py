@@ -282,6 +282,7 @@ def main(argv=None):
         (GUNICORN, "http://127.0.0.1:%d/basic" % gunicorn_port, {"Authorization": basic_header()}),
     ]
     results = {}
+
     def receiver_cmd(server, server_port, database):
         return [str(BIN / "cpaas-receiver"), "--config", str(workdir / "receiver.yml"), "--host", "127.0.0.1", "--port", str(server_port),
                 "--db", str(database), "--workers", str(args.workers), "--server", server,
