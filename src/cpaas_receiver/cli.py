@@ -133,7 +133,9 @@ def main(argv=None):
     elif args.server == "gunicorn":
         serve_gunicorn(app, args.host, args.port, args.workers, args.access_log, threads=args.threads)
     else:
-        app.store.close()  # each granian worker opens its own
+        # Built here all the same: a store that cannot be opened exits 2 with its reason, and the
+        # schema is created or migrated once, before the workers start; each worker opens its own.
+        app.store.close()
         serve_granian(args.config, database, args)
     return 0
 
