@@ -22,6 +22,7 @@ from urllib.parse import quote
 from flask import Flask, jsonify
 from werkzeug.exceptions import InternalServerError
 from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_content_length
 
 from .config import RESERVED_PREFIXES
 from .credentials import redacted_authorization
@@ -99,6 +100,13 @@ class BodyRead:
         self.timed_out = False
 
 
+def body_framing(environ):
+    """``(declared length or None, chunked)`` of a request, as werkzeug reads them: a chunked
+    body declares no length, whatever Content-Length says. The front (front.py) reads a
+    body by the same rule as the app judges it."""
+    return get_content_length(environ), "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
 def body_plan(declared, chunked, limit):
     """How much of a body to read: ``(keep, maximum)`` bytes; ``maximum`` 0 reads nothing.
 
@@ -126,8 +134,7 @@ def _read_body(request, limit, body_timeout):
     result = BodyRead()
     environ = request.environ
     stream = environ["wsgi.input"]
-    declared = request.content_length
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    declared, chunked = body_framing(environ)
     keep, maximum = body_plan(declared, chunked, limit)
     if maximum == 0 and (declared is None or declared <= limit):
         return result

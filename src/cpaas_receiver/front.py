@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 from .accesslog import access_line
-from .app import BODY_TIMEOUT, FRONT_BODY_INCOMPLETE, FRONT_BODY_SIZE, FRONT_BODY_TIMED_OUT, body_plan, create_app
+from .app import BODY_TIMEOUT, FRONT_BODY_INCOMPLETE, FRONT_BODY_SIZE, FRONT_BODY_TIMED_OUT, body_framing, body_plan, create_app
 from .config import load_config
 
 ENV_CONFIG = "CPAAS_RECEIVER_FRONT_CONFIG"
@@ -154,12 +154,7 @@ class BufferingFront:
     async def read_body(self, environ, protocol):
         """Put the body (what the app may keep of it) into ``wsgi.input``, reading no more
         than the app would and for no longer than the body timeout."""
-        declared = environ.get("CONTENT_LENGTH")
-        try:
-            declared = int(declared) if declared is not None else None
-        except ValueError:
-            declared = None
-        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        declared, chunked = body_framing(environ)
         keep, maximum = body_plan(declared, chunked, self.max_body_bytes)
         received = _Received()
         if maximum:

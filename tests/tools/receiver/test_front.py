@@ -379,6 +379,15 @@ def test_a_whole_body_is_handed_over(bare_front):
     assert FRONT_BODY_INCOMPLETE not in environ and FRONT_BODY_TIMED_OUT not in environ
 
 
+def test_chunked_wins_over_a_content_length_as_the_app_reads_it(receiver_front):
+    # granian accepts both headers (the chunked framing wins, RFC 9112); the front must read
+    # the body as far as the app will judge it, or a body cut at the declared length passes as whole.
+    both = FakeScope("POST", "/generic", headers=[("Content-Length", "3"), ("Transfer-Encoding", "chunked")])
+    response = run(receiver_front, both, FakeProtocol([b"abc", b"def", b"ghi", b""]))
+    event = event_of(receiver_front, response)
+    assert (response[0], event["verdict"], event["body_text"], event["body_size"]) == (200, "accepted", "abcdefghi", 9)
+
+
 def test_no_length_and_not_chunked_is_no_body_and_no_read(bare_front):
     protocol = FakeProtocol([b"never read"])
     run(bare_front, FakeScope("POST"), protocol)
